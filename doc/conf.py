@@ -1,0 +1,71 @@
+"""Sphinx configuration for the sklearn_l2x documentation."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, os.path.abspath(".."))
+
+import sklearn_l2x  # noqa: E402
+from sklearn_l2x.conventions import list_conventions  # noqa: E402
+
+project = "sklearn_l2x"
+author = "The sklearn_l2x developers"
+copyright = "2026, The sklearn_l2x developers"
+release = sklearn_l2x.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+]
+try:  # the gallery is optional so that the API pages build without matplotlib
+    import sphinx_gallery  # noqa: F401
+
+    extensions.append("sphinx_gallery.gen_gallery")
+    sphinx_gallery_conf = {
+        "examples_dirs": "../examples",
+        "gallery_dirs": "auto_examples",
+        "filename_pattern": r"plot_",
+        "download_all_examples": False,
+    }
+except ImportError:  # pragma: no cover
+    pass
+
+autosummary_generate = True
+numpydoc_show_class_members = False
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+html_theme = "pydata_sphinx_theme"
+html_title = "sklearn_l2x"
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", None),
+    "numpy": ("https://numpy.org/doc/stable", None),
+    "sklearn": ("https://scikit-learn.org/stable", None),
+}
+
+
+def _write_conventions_table():
+    """Generate the conventions table of the user guide from the code itself."""
+    rows = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 25 50 25",
+        "",
+        "   * - name (``convert``)",
+        "     - exact objective",
+        "     - notes",
+    ]
+    for convention in list_conventions():
+        rows += [
+            f"   * - ``{convention.name}``",
+            f"     - {convention.objective}",
+            f"     - {convention.notes}",
+        ]
+    Path(__file__).with_name("conventions_table.inc").write_text("\n".join(rows) + "\n")
+
+
+_write_conventions_table()

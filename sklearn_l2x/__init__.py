@@ -1,0 +1,13 @@
+"""sklearn_l2x: L2-family regularisation for scikit-learn.
+
+Every estimator minimises ``(1/S) Σ s_i ℓ_i + λ · penalty(w)`` with the loss
+averaged over the (weighted) samples; :mod:`sklearn_l2x.conventions` converts λ
+exactly to and from scikit-learn's ``C``/``alpha`` and other libraries' strengths.
+"""
+
+from . import conventions
+from .conventions import C_to_lambda, convert, lambda_to_C
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["C_to_lambda", "convert", "conventions", "lambda_to_C", "__version__"]
