@@ -6,8 +6,16 @@ exactly to and from scikit-learn's ``C``/``alpha`` and other libraries' strength
 """
 
 from . import conventions
+from ._ridge import AdaptiveRidge
 from .conventions import C_to_lambda, convert, lambda_to_C
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["C_to_lambda", "convert", "conventions", "lambda_to_C", "__version__"]
+__all__ = [
+    "AdaptiveRidge",
+    "C_to_lambda",
+    "convert",
+    "conventions",
+    "lambda_to_C",
+    "__version__",
+]

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from numpy.testing import assert_allclose
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -32,6 +33,8 @@ from sklearn_l2x.conventions import (
 )
 
 from .reference import minimise_objective
+
+SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +115,11 @@ def test_logistic_elastic_net_mix_converts_with_strength(classification, weighte
         sample_weight=sw,
     )
     assert l1_ratio == pytest.approx(mix / (2 - mix))
+    # Before scikit-learn 1.8 l1_ratio is only read with penalty="elasticnet";
+    # from 1.8 on, penalty is deprecated and l1_ratio alone selects the mix.
+    penalty = {"penalty": "elasticnet"} if SKLEARN_VERSION < (1, 8) else {}
     model = LogisticRegression(
-        C=C, l1_ratio=l1_ratio, solver="saga", tol=1e-10, max_iter=100000
+        C=C, l1_ratio=l1_ratio, solver="saga", tol=1e-10, max_iter=100000, **penalty
     ).fit(X, y, sample_weight=sw)
     assert_allclose(model.coef_, coef, atol=1e-5)
     assert np.sum(coef == 0) >= 1  # the L1 part is really active here

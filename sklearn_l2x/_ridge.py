@@ -1,0 +1,468 @@
+"""AdaptiveRidge: ridge regression that chooses its own λ during fit."""
+
+import warnings
+from numbers import Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.model_selection import check_cv
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _selection
+from ._solvers.spectral import (
+    SufficientStats,
+    coefficients,
+    decompose,
+    right_vectors,
+)
+from ._validation import check_sample_weight
+
+__all__ = ["AdaptiveRidge"]
+
+
+class AdaptiveRidge(RegressorMixin, BaseEstimator):
+    """Ridge regression that chooses its own λ during ``fit``.
+
+    Minimises the mean squared error plus an L2 penalty,
+
+    ``(1/S) Σ_i s_i (y_i − b − x_iᵀw)² + λ‖w‖²``,  ``S = Σ_i s_i``,
+
+    with the intercept ``b`` unpenalised, so that at the same λ the coefficients
+    equal those of scikit-learn's ``Ridge(alpha=S·λ)``. Unless ``lam`` is given,
+    λ is chosen by a criterion searched *continuously* on a log scale (a coarse
+    grid to bracket, then golden-section search to a relative tolerance of
+    1e-7), from one decomposition of the data: each criterion evaluation costs
+    O(min(n, p)) (``"gcv"``, ``"evidence"``) or O(n·min(n, p)) (``"loo"``).
+
+    Read more in the :ref:`User Guide <adaptive_ridge>`.
+
+    Parameters
+    ----------
+    lam : float or None, default=None
+        Fixed penalty strength λ > 0 (no search), e.g. for a grid over λ in
+        ``GridSearchCV``. If None, λ is chosen by ``criterion``.
+    criterion : {"gcv", "loo", "evidence", "kfold"} or None, default=None
+        How λ is chosen when ``lam`` is None. None means ``"gcv"``, or
+        ``"kfold"`` when ``cv`` is given:
+
+        - ``"gcv"``: generalised cross-validation,
+          ``(RSS_w/S) / (1 − (1 + df)/S)²``, with sample weights read as
+          frequencies (a weight of 2 counts as two rows), so that weighted rows
+          and repeated rows give the same λ;
+        - ``"loo"``: the exact leave-one-out mean squared error (from the hat
+          matrix diagonal, not the GCV approximation);
+        - ``"evidence"``: the marginal likelihood of the Bayesian linear model
+          (empirical Bayes, as :class:`~sklearn.linear_model.BayesianRidge`),
+          noise variance profiled out; enables ``predict(X, return_std=True)``;
+        - ``"kfold"``: held-out mean squared error over the folds of ``cv``.
+    cv : int, cross-validation generator or iterable, default=None
+        Folds for k-fold selection of λ (with ``criterion="kfold"`` None means
+        5-fold). Giving ``cv`` selects k-fold; combining it with another
+        explicit criterion is an error.
+    lam_per_target : bool, default=True
+        With several targets, choose one λ per target (at no extra
+        decomposition); if False, one λ shared by all targets, minimising the
+        criterion summed over them.
+    lam_bounds : tuple of two floats or None, default=None
+        Search range ``(low, high)`` for λ. None means 10 decades either side
+        of ``mean(d_j²)/S``, where ``d_j`` are the singular values of the
+        centred design. An optimum at an end of the range is reported in
+        ``lam_on_boundary_`` and by a warning.
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept. Sparse X is centred
+        implicitly, never densified.
+
+    Attributes
+    ----------
+    criterion_ : str
+        The criterion used (``criterion``, or its default).
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients, of the dtype of X (float32 stays float32).
+    intercept_ : float or ndarray of shape (n_targets,)
+        Intercept(s).
+    lam_ : float or ndarray of shape (n_targets,)
+        The λ used (chosen or given), in this package's convention.
+    alpha_ : float or ndarray of shape (n_targets,)
+        The equivalent ``Ridge(alpha=...)``, ``S·lam_``.
+    effective_dof_ : float or ndarray of shape (n_targets,)
+        Effective degrees of freedom ``Σ_j d_j²/(d_j² + S·λ)`` (the
+        intercept not counted).
+    criterion_value_ : float or ndarray of shape (n_targets,) or None
+        The criterion at ``lam_``: GCV score, LOO or k-fold mean squared error
+        (lower is better) or the log evidence (higher is better). None when
+        ``lam`` is fixed.
+    lam_path_ : ndarray of shape (n_grid,) or None
+        The λ grid that bracketed the search.
+    criterion_path_ : ndarray of shape (n_grid,) or (n_grid, n_targets) or None
+        The criterion on ``lam_path_``, for plotting.
+    lam_on_boundary_ : bool or ndarray of shape (n_targets,)
+        Whether the chosen λ is at an end of the search range.
+    noise_variance_ : float or ndarray of shape (n_targets,)
+        Estimated noise variance σ² (``criterion="evidence"`` only).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    sklearn.linear_model.RidgeCV : Ridge with a user grid of alphas.
+    sklearn.linear_model.BayesianRidge : Evidence maximisation by iteration.
+    sklearn_l2x.conventions.convert : λ in other libraries' conventions.
+
+    Notes
+    -----
+    After weighted centring, ``X̃ = diag(√s)(X − 1x̄ᵀ) = U diag(d) Vᵀ`` (from the
+    eigendecomposition of the smaller of ``X̃ᵀX̃`` and ``X̃X̃ᵀ``) and
+    ``z = Uᵀỹ``. With ``α = S·λ`` and ``D_j = d_j²/(d_j² + α)``:
+    ``w = V(d∘z/(d² + α))``, ``df = Σ D_j``, ``RSS_w = ‖ỹ⊥‖² + Σ (α z_j/(d_j² +
+    α))²``, the hat diagonal ``h_ii = s_i/S + Σ_j U_ij² D_j`` and the LOO
+    residual ``e_i/(1 − h_ii)``. The log evidence, with ``Q = ‖ỹ⊥‖² + Σ z_j²
+    α/(d_j² + α)`` and ``ν = S − 1``, is ``−(ν/2)(log(2πQ/ν) + 1) − ½ Σ log(1 +
+    d_j²/α) − ½ log S``.
+
+    Memory: the design is copied once (centred); no n×n matrix is formed when
+    n > p and no p×p matrix when p > n (``partial_fit`` always keeps p×p
+    statistics).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn_l2x import AdaptiveRidge
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = AdaptiveRidge().fit(X, y)
+    >>> float(model.lam_)  # chosen by generalised cross-validation
+    1.67...e-05
+    >>> round(model.score(X, y), 3)
+    0.517
+    """
+
+    _parameter_constraints: dict = {
+        "lam": [Interval(Real, 0, None, closed="neither"), None],
+        "criterion": [StrOptions({"gcv", "loo", "evidence", "kfold"}), None],
+        "cv": ["cv_object"],
+        "lam_per_target": ["boolean"],
+        "lam_bounds": [tuple, list, None],
+        "fit_intercept": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        lam=None,
+        *,
+        criterion=None,
+        cv=None,
+        lam_per_target=True,
+        lam_bounds=None,
+        fit_intercept=True,
+    ):
+        self.lam = lam
+        self.criterion = criterion
+        self.cv = cv
+        self.lam_per_target = lam_per_target
+        self.lam_bounds = lam_bounds
+        self.fit_intercept = fit_intercept
+
+    # -- validation ------------------------------------------------------------
+
+    def _check_options(self):
+        """Check what the constraints cannot; set ``criterion_``."""
+        if self.cv is not None and self.criterion not in (None, "kfold"):
+            raise ValueError(
+                f"cv selects k-fold cross-validation, which conflicts with "
+                f"criterion={self.criterion!r}; leave criterion=None (or 'kfold') "
+                "to use cv, or cv=None to use the criterion."
+            )
+        if self.criterion is not None:
+            self.criterion_ = self.criterion
+        else:
+            self.criterion_ = "gcv" if self.cv is None else "kfold"
+        if self.lam_bounds is not None:
+            bounds = self.lam_bounds
+            if len(bounds) != 2 or not all(
+                isinstance(b, Real) and not isinstance(b, bool) for b in bounds
+            ):
+                raise ValueError(
+                    f"lam_bounds must be a pair of numbers (low, high), got {bounds!r}."
+                )
+            low, high = bounds
+            if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
+                raise ValueError(
+                    f"lam_bounds must satisfy 0 < low < high (finite), got {bounds!r}."
+                )
+
+    def _validate(self, X, y, sample_weight, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse=("csr", "csc", "coo"),
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=True,
+        )
+        sample_weight = check_sample_weight(sample_weight, X)
+        y = np.asarray(y, dtype=np.float64)
+        return X, y, sample_weight
+
+    # -- fitting -----------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model, choosing λ unless ``lam`` is given.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Not modified.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values. Not modified.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights (not all zero), read as frequencies by
+            ``"gcv"`` and ``"evidence"``.
+
+        Returns
+        -------
+        self : AdaptiveRidge
+            The fitted estimator.
+        """
+        self._check_options()
+        X, y, sample_weight = self._validate(X, y, sample_weight, reset=True)
+        self._stats = None
+        y2d = y.reshape(len(y), -1)
+        self._check_enough_samples(X.shape[0])
+        spectrum = decompose(
+            X,
+            y2d,
+            sample_weight,
+            fit_intercept=self.fit_intercept,
+            need_U=self.lam is None and self.criterion_ == "loo",
+        )
+        fold_curve = None
+        if self.lam is None and self.criterion_ == "kfold":
+            fold_curve = self._kfold_curve(X, y2d, sample_weight)
+        self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve)
+        return self
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Add a chunk of rows and refit from the accumulated statistics.
+
+        Accumulates the centred second moments ``X̃ᵀX̃``, ``X̃ᵀỹ``, ``‖ỹ‖²`` and
+        the weighted means (merged with Chan's pairwise update), so data larger
+        than memory, or arriving in chunks, gives the same model as one
+        ``fit`` on all rows. Works with ``criterion="gcv"``, ``"evidence"`` or
+        a fixed ``lam``; ``"loo"`` and ``"kfold"`` need the rows themselves.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Its targets; the same number of targets in every chunk.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the chunk's rows.
+
+        Returns
+        -------
+        self : AdaptiveRidge
+            The estimator fitted on all chunks seen so far.
+        """
+        first = not hasattr(self, "_stats") or self._stats is None
+        if first:
+            self._validate_params()
+            self._check_options()
+            if self.lam is None and self.criterion_ in ("loo", "kfold"):
+                raise ValueError(
+                    f"criterion={self.criterion_!r} needs the rows themselves and "
+                    "cannot be computed from the accumulated statistics of "
+                    "partial_fit; use criterion='gcv' or 'evidence', a fixed lam, "
+                    "or fit."
+                )
+        X, y, sample_weight = self._validate(X, y, sample_weight, reset=first)
+        y2d = y.reshape(len(y), -1)
+        chunk = SufficientStats.from_chunk(
+            X, y2d, sample_weight, fit_intercept=self.fit_intercept
+        )
+        if first:
+            self._y_ndim = y.ndim
+            stats = chunk
+        else:
+            if y2d.shape[1] != self._stats.cross.shape[1] or y.ndim != self._y_ndim:
+                raise ValueError(
+                    f"y has {y2d.shape[1]} target(s) in this chunk but "
+                    f"{self._stats.cross.shape[1]} in the earlier ones."
+                )
+            stats = self._stats.merge(chunk, fit_intercept=self.fit_intercept)
+        self._check_enough_samples(stats.n_samples)
+        self._finish_fit(stats.spectrum(), X.dtype, self._y_ndim, None)
+        self._stats = stats
+        return self
+
+    def _check_enough_samples(self, n_samples):
+        if self.lam is None and n_samples < 2:
+            raise ValueError(
+                f"AdaptiveRidge needs at least 2 samples to choose lam, got "
+                f"n_samples = {n_samples} (1 sample); give lam to fit it anyway."
+            )
+
+    def _kfold_curve(self, X, y2d, sample_weight):
+        cv = check_cv(5 if self.cv is None else self.cv)
+        spectra, test_sets = [], []
+        for train, test in cv.split(X, y2d):
+            spectra.append(
+                decompose(
+                    X[train],
+                    y2d[train],
+                    sample_weight[train],
+                    fit_intercept=self.fit_intercept,
+                )
+            )
+            test_sets.append((X[test], y2d[test], sample_weight[test]))
+        return _selection.KFoldCurve(spectra, test_sets)
+
+    def _finish_fit(self, spectrum, dtype, y_ndim, fold_curve):
+        """Choose alpha (unless fixed) and set every fitted attribute."""
+        n_targets = spectrum.t.shape[1]
+        sw_sum = spectrum.sw_sum
+        if self.lam is not None:
+            alpha = np.full(n_targets, float(self.lam) * sw_sum)
+            best = grid = grid_values = None
+            on_boundary = np.zeros(n_targets, dtype=bool)
+        else:
+            objective, sign = self._objective(spectrum, fold_curve)
+            if self.lam_bounds is None:
+                alpha_range = _selection.default_alpha_range(spectrum)
+            else:
+                alpha_range = tuple(float(b) * sw_sum for b in self.lam_bounds)
+            alpha, best, grid, grid_values, on_boundary = _selection.search(
+                objective,
+                n_targets,
+                alpha_range,
+                per_target=self.lam_per_target,
+            )
+            best, grid_values = sign * best, sign * grid_values
+            if spectrum.d2.size == 0:  # nothing to shrink: λ is irrelevant
+                on_boundary[:] = False
+            if np.any(on_boundary):
+                warnings.warn(
+                    f"The {self.criterion_} criterion is optimal at an end of the "
+                    f"search range of lam for {int(on_boundary.sum())} of "
+                    f"{n_targets} target(s); widen lam_bounds if this is not "
+                    "intended (see lam_on_boundary_).",
+                    UserWarning,
+                    stacklevel=3,
+                )
+
+        coef, intercept = coefficients(spectrum, alpha)
+        single = y_ndim == 1
+
+        def shaped(values):
+            return values[0] if single else values
+
+        self.coef_ = (coef[:, 0] if single else coef.T).astype(dtype, copy=False)
+        self.intercept_ = intercept.astype(dtype)
+        self.intercept_ = float(self.intercept_[0]) if single else self.intercept_
+        self.alpha_ = shaped(alpha)
+        self.lam_ = shaped(alpha / sw_sum)
+        self.effective_dof_ = shaped(
+            _selection.effective_dof(spectrum, alpha[None, :])[0]
+        )
+        self.lam_on_boundary_ = shaped(on_boundary)
+        self.criterion_value_ = None if best is None else shaped(best)
+        self.lam_path_ = None if grid is None else grid / sw_sum
+        self.criterion_path_ = (
+            None
+            if grid_values is None
+            else (grid_values[:, 0] if single else grid_values)
+        )
+        if self.criterion_ == "evidence":
+            self._store_posterior(spectrum, alpha, single)
+
+    def _objective(self, spectrum, fold_curve):
+        """The criterion to minimise and the sign that restores its meaning."""
+        fit_intercept = self.fit_intercept
+        if self.criterion_ == "gcv":
+            return lambda a: _selection.gcv(spectrum, a, fit_intercept), 1.0
+        if self.criterion_ == "loo":
+            return lambda a: _selection.loo(spectrum, a, fit_intercept), 1.0
+        if self.criterion_ == "evidence":
+            return lambda a: -_selection.log_evidence(spectrum, a, fit_intercept), -1.0
+        return fold_curve, 1.0
+
+    def _store_posterior(self, spectrum, alpha, single):
+        sigma2 = _selection.noise_variance(spectrum, alpha, self.fit_intercept)
+        self.noise_variance_ = sigma2[0] if single else sigma2
+        self._posterior = {
+            "V": right_vectors(spectrum),
+            "d2": spectrum.d2,
+            "alpha": alpha,
+            "sigma2": sigma2,
+            "x_mean": spectrum.x_mean,
+            "sw_sum": spectrum.sw_sum,
+        }
+
+    # -- prediction ----------------------------------------------------------------
+
+    def predict(self, X, return_std=False):
+        """Predict with the fitted model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+        return_std : bool, default=False
+            Also return the standard deviation of the posterior predictive
+            distribution (``criterion="evidence"`` only).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predictions.
+        y_std : ndarray of the same shape as y_pred
+            Posterior predictive standard deviation ``σ̂·√(1 + 1/S + x̃ᵀΣx̃)``,
+            with ``Σ = (X̃ᵀX̃ + αI)⁻¹`` and ``x̃ = x − x̄``; only if
+            ``return_std``.
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            reset=False,
+            accept_sparse=("csr", "csc", "coo"),
+            dtype=[np.float64, np.float32],
+        )
+        y_pred = np.asarray(X @ self.coef_.T) + self.intercept_
+        if not return_std:
+            return y_pred
+        if self.criterion_ != "evidence" or self.lam is not None:
+            raise ValueError(
+                "return_std=True needs the noise model of criterion='evidence' "
+                f"with lam=None; this model was fitted with criterion="
+                f"{self.criterion_!r} and lam={self.lam!r}."
+            )
+        post = self._posterior
+        centred_proj = np.asarray(X @ post["V"]) - post["x_mean"] @ post["V"]
+        if sp.issparse(X):
+            sq_norm = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+            sq_norm += -2 * np.asarray(X @ post["x_mean"]).ravel()
+            sq_norm += post["x_mean"] @ post["x_mean"]
+        else:
+            sq_norm = np.sum((X - post["x_mean"]) ** 2, axis=1)
+        in_span = np.sum(centred_proj**2, axis=1)
+        alpha = post["alpha"]
+        quad = (centred_proj**2) @ (1.0 / (post["d2"][:, None] + alpha[None, :]))
+        quad += np.maximum(sq_norm - in_span, 0.0)[:, None] / alpha[None, :]
+        extra = 1.0 / post["sw_sum"] if self.fit_intercept else 0.0
+        y_std = np.sqrt(post["sigma2"][None, :] * (1.0 + extra + quad))
+        if np.ndim(self.intercept_) == 0:
+            y_std = y_std[:, 0]
+        return y_pred, y_std
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
+        return tags

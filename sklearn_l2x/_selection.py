@@ -1,0 +1,221 @@
+"""Criteria for choosing the ridge strength, and a continuous search over them.
+
+Every criterion is a vectorised function of ``alpha`` (= S·λ, scikit-learn's
+``Ridge.alpha``) of shape (m, k), m candidate values for each of k targets,
+computed from one :class:`~sklearn_l2x._solvers.spectral.Spectrum` in O(r) per
+value (GCV, evidence) or O(n·r) (leave-one-out, k-fold). Formulas:
+``conventions.md`` §3. The search brackets the optimum on a log grid, then
+refines every target at once by golden-section search on log alpha.
+"""
+
+import numpy as np
+
+from ._solvers.spectral import right_vectors
+
+# Log10 half-width of the default search range around the mean eigenvalue.
+_DEFAULT_DECADES = 10.0
+_GRID_PER_DECADE = 3
+_LOG_TOL = 1e-7  # width (in log alpha) at which the golden-section search stops
+_GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
+
+
+def _shrinkage(spectrum, alpha):
+    """alpha / (d² + alpha), shape (m, r, k)."""
+    alpha = alpha[:, None, :]
+    return alpha / (spectrum.d2[None, :, None] + alpha)
+
+
+def effective_dof(spectrum, alpha):
+    """df(alpha) = Σ_j d_j²/(d_j² + alpha), shape (m, k)."""
+    return np.sum(1.0 - _shrinkage(spectrum, alpha), axis=1)
+
+
+def weighted_rss(spectrum, alpha):
+    """Σ s_i r_i² = ‖ỹ⊥‖² + Σ_j (alpha z_j/(d_j² + alpha))², shape (m, k)."""
+    shrink = _shrinkage(spectrum, alpha)
+    return spectrum.resid_ss + np.sum((shrink * spectrum.z[None]) ** 2, axis=1)
+
+
+def gcv(spectrum, alpha, fit_intercept):
+    """Generalised cross-validation with S = Σ s_i playing n (frequency weights).
+
+    ``GCV = (RSS_w/S) / (1 − (df + 1)/S)²`` (``df`` alone without intercept);
+    +inf where the denominator is not positive.
+    """
+    sw_sum = spectrum.sw_sum
+    shrink = _shrinkage(spectrum, alpha)
+    # 1 − (df + 1)/S with df = r − Σ shrink, written without the cancellation
+    # that ruins it near interpolation (S − 1 = r, λ → 0).
+    free = sw_sum - spectrum.d2.size - (1.0 if fit_intercept else 0.0)
+    denominator = (free + np.sum(shrink, axis=1)) / sw_sum
+    rss = spectrum.resid_ss + np.sum((shrink * spectrum.z[None]) ** 2, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = (rss / sw_sum) / denominator**2
+    return np.where(denominator > 0, values, np.inf)
+
+
+def loo_residuals(spectrum, alpha, fit_intercept):
+    """Exact leave-one-out residuals times √s_i, shape (n, k), alpha of shape (k,).
+
+    ``e_(−i) = e_i/(1 − h_ii)`` with ``h_ii = s_i/S + Σ_j U_ij² d_j²/(d_j² + alpha)``.
+    """
+    shrink = alpha[None, :] / (spectrum.d2[:, None] + alpha[None, :])  # (r, k)
+    fitted = spectrum.U @ ((1.0 - shrink) * spectrum.z)
+    residual = spectrum.y_tilde - fitted
+    leverage = (spectrum.U**2) @ (1.0 - shrink)
+    if fit_intercept:
+        leverage += (spectrum.sqrt_sw**2 / spectrum.sw_sum)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(leverage < 1.0 - 1e-12, residual / (1.0 - leverage), np.inf)
+
+
+def loo(spectrum, alpha, fit_intercept):
+    """Weighted leave-one-out mean squared error Σ s_i e_(−i)²/S, shape (m, k)."""
+    return np.stack(
+        [
+            np.sum(loo_residuals(spectrum, row, fit_intercept) ** 2, axis=0)
+            / spectrum.sw_sum
+            for row in alpha
+        ]
+    )
+
+
+def log_evidence(spectrum, alpha, fit_intercept):
+    """Log marginal likelihood with the noise variance profiled out, shape (m, k).
+
+    Model: ``y_i = b + x_iᵀw + ε``, ``ε ~ N(0, σ²)``, ``w ~ N(0, σ²/alpha·I)``,
+    flat prior on ``b``, sample weights read as frequencies (a row of weight 2
+    counts as two rows), so ``N = S``. With ``Q = ‖ỹ⊥‖² + Σ z_j² alpha/(d_j² +
+    alpha)``, ``ν = N − 1`` (``N`` without intercept) and ``σ̂² = Q/ν``:
+    ``log p = −(ν/2)·(log(2π σ̂²) + 1) − ½ Σ log(1 + d_j²/alpha) − ½ log S``
+    (the last term only with an intercept).
+    """
+    nu = spectrum.sw_sum - (1.0 if fit_intercept else 0.0)
+    shrink = _shrinkage(spectrum, alpha)
+    q = spectrum.resid_ss + np.sum(shrink * spectrum.z[None] ** 2, axis=1)
+    log_det = np.sum(np.log1p(spectrum.d2[None, :, None] / alpha[:, None, :]), axis=1)
+    with np.errstate(divide="ignore"):
+        value = -0.5 * nu * (np.log(2 * np.pi * q / nu) + 1.0) - 0.5 * log_det
+    if fit_intercept:
+        value -= 0.5 * np.log(spectrum.sw_sum)
+    return value
+
+
+def noise_variance(spectrum, alpha, fit_intercept):
+    """σ̂² = Q/ν at alpha (k,), the evidence's profiled noise variance."""
+    nu = spectrum.sw_sum - (1.0 if fit_intercept else 0.0)
+    shrink = alpha[None, :] / (spectrum.d2[:, None] + alpha[None, :])
+    return (spectrum.resid_ss + np.sum(shrink * spectrum.z**2, axis=0)) / nu
+
+
+class KFoldCurve:
+    """Held-out weighted MSE of ridge, summed over folds, for any alpha.
+
+    One decomposition per training fold; the held-out rows are projected once
+    onto each fold's right singular vectors, so each alpha costs O(n·r).
+    """
+
+    def __init__(self, fold_spectra, test_sets):
+        self._parts = []
+        self.sw_sum = 0.0
+        for spectrum, (X_test, y_test, sw_test) in zip(
+            fold_spectra, test_sets, strict=True
+        ):
+            V = right_vectors(spectrum)
+            projection = np.asarray(X_test @ V) - spectrum.x_mean @ V
+            residual0 = y_test - spectrum.y_mean
+            self._parts.append((spectrum, projection, residual0, sw_test))
+            self.sw_sum += sw_test.sum()
+
+    def __call__(self, alpha):
+        total = 0.0
+        for spectrum, projection, residual0, sw_test in self._parts:
+            # w = V diag(1/(d² + alpha)) t
+            scaled = spectrum.t[None] / (spectrum.d2[None, :, None] + alpha[:, None, :])
+            predicted = np.einsum("nr,mrk->mnk", projection, scaled)
+            total = total + np.einsum(
+                "n,mnk->mk", sw_test, (residual0[None] - predicted) ** 2
+            )
+        return total / self.sw_sum
+
+
+def default_alpha_range(spectrum):
+    """A wide search range around the mean non-zero eigenvalue of X̃ᵀX̃."""
+    centre = spectrum.d2.mean() if spectrum.d2.size else 1.0
+    return centre * 10.0**-_DEFAULT_DECADES, centre * 10.0**_DEFAULT_DECADES
+
+
+def search(objective, n_targets, alpha_range, *, per_target=True):
+    """Minimise ``objective`` over alpha in ``alpha_range`` continuously.
+
+    Parameters
+    ----------
+    objective : callable
+        Maps alpha of shape (m, k) to criterion values of shape (m, k), lower
+        is better.
+    n_targets : int
+    alpha_range : (float, float)
+    per_target : bool
+        One alpha per target, or one shared alpha minimising the sum over
+        targets.
+
+    Returns
+    -------
+    alpha : ndarray of shape (k,)
+    best : ndarray of shape (k,)
+        Criterion value at alpha (per target, also when shared).
+    grid : ndarray of shape (m,)
+        The log-spaced grid used to bracket the optimum.
+    grid_values : ndarray of shape (m, k)
+        The criterion on the grid (the curve a user may plot).
+    on_boundary : ndarray of bool of shape (k,)
+        Whether the optimum is at an end of the range.
+    """
+    low, high = alpha_range
+    n_grid = max(int(np.ceil(np.log10(high / low) * _GRID_PER_DECADE)) + 1, 5)
+    grid = np.geomspace(low, high, n_grid)
+    grid_values = objective(np.repeat(grid[:, None], n_targets, axis=1))
+    n_columns = n_targets if per_target else 1
+    ranking = grid_values if per_target else grid_values.sum(axis=1, keepdims=True)
+    ranking = np.where(np.isnan(ranking), np.inf, ranking)
+    best_index = np.argmin(ranking, axis=0)
+
+    def evaluate(log_alpha):
+        alpha = np.exp(log_alpha)
+        values = objective(np.broadcast_to(alpha, (n_targets,))[None, :].copy())[0]
+        values = values if per_target else values.sum(keepdims=True)
+        return np.where(np.isnan(values), np.inf, values)
+
+    log_grid = np.log(grid)
+    lower = log_grid[np.maximum(best_index - 1, 0)]
+    upper = log_grid[np.minimum(best_index + 1, n_grid - 1)]
+    # Vectorised golden-section search, one bracket [lower, upper] per column,
+    # inner points inner_low < inner_high; one new evaluation per iteration.
+    inner_low = upper - _GOLDEN * (upper - lower)
+    inner_high = lower + _GOLDEN * (upper - lower)
+    value_low, value_high = evaluate(inner_low), evaluate(inner_high)
+    while np.max(upper - lower) > _LOG_TOL:
+        left = value_low <= value_high
+        upper = np.where(left, inner_high, upper)
+        lower = np.where(left, lower, inner_low)
+        next_high = np.where(left, inner_low, lower + _GOLDEN * (upper - lower))
+        next_low = np.where(left, upper - _GOLDEN * (upper - lower), inner_high)
+        fresh = evaluate(np.where(left, next_low, next_high))
+        value_low, value_high = (
+            np.where(left, fresh, value_high),
+            np.where(left, value_low, fresh),
+        )
+        inner_low, inner_high = next_low, next_high
+    log_alpha = 0.5 * (lower + upper)
+    refined = evaluate(log_alpha)
+    grid_best = ranking[best_index, np.arange(n_columns)]
+    use_grid = grid_best < refined
+    log_alpha = np.where(use_grid, log_grid[best_index], log_alpha)
+    on_boundary = (best_index == 0) | (best_index == n_grid - 1)
+    on_boundary &= np.isclose(log_alpha, log_grid[0], atol=1e-3) | np.isclose(
+        log_alpha, log_grid[-1], atol=1e-3
+    )
+    alpha = np.broadcast_to(np.exp(log_alpha), (n_targets,)).copy()
+    best = objective(alpha[None, :].copy())[0]
+    on_boundary = np.broadcast_to(on_boundary, (n_targets,)).copy()
+    return alpha, best, grid, grid_values, on_boundary
