@@ -348,10 +348,12 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 on_boundary[:] = False
             if np.any(on_boundary):
                 warnings.warn(
-                    f"The {self.criterion_} criterion is optimal at an end of the "
-                    f"search range of lam for {int(on_boundary.sum())} of "
-                    f"{n_targets} target(s); widen lam_bounds if this is not "
-                    "intended (see lam_on_boundary_).",
+                    f"The {self.criterion_} criterion is optimal at, or flat "
+                    f"towards, an end of the search range of lam for "
+                    f"{int(on_boundary.sum())} of {n_targets} target(s); widen "
+                    "lam_bounds if this is not intended (see lam_on_boundary_). "
+                    "Where it only flattens towards lam -> 0, the largest lam of "
+                    "the plateau is used.",
                     UserWarning,
                     stacklevel=3,
                 )

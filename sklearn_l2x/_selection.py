@@ -17,38 +17,48 @@ _DEFAULT_DECADES = 10.0
 _GRID_PER_DECADE = 3
 _LOG_TOL = 1e-7  # width (in log alpha) at which the golden-section search stops
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
+_FLAT_RTOL = 1e-9  # criterion values this close to the best count as equal
 
 
-def _shrinkage(spectrum, alpha):
-    """alpha / (d² + alpha), shape (m, r, k)."""
-    alpha = alpha[:, None, :]
-    return alpha / (spectrum.d2[None, :, None] + alpha)
+def _shrink_sums(spectrum, alpha, z_power, shrink_power):
+    """Σ_j shrink_j^shrink_power · z_j^z_power, shrink = alpha/(d² + alpha).
+
+    ``alpha`` has shape (m, 1) (one value per row, shared by the k targets: a
+    BLAS product, no (m, r, k) temporary) or (m, k); the result is (m, k).
+    """
+    weights = spectrum.z**z_power
+    if alpha.shape[1] == 1:
+        shrink = alpha / (spectrum.d2[None, :] + alpha)
+        return shrink**shrink_power @ weights
+    shrink = alpha[:, None, :] / (spectrum.d2[None, :, None] + alpha[:, None, :])
+    return np.sum(shrink**shrink_power * weights[None], axis=1)
+
+
+def _shrink_total(spectrum, alpha):
+    """Σ_j alpha/(d_j² + alpha), shape (m, 1) or (m, k) like alpha."""
+    return np.sum(
+        alpha[:, None, :] / (spectrum.d2[None, :, None] + alpha[:, None, :]), axis=1
+    )
 
 
 def effective_dof(spectrum, alpha):
-    """df(alpha) = Σ_j d_j²/(d_j² + alpha), shape (m, k)."""
-    return np.sum(1.0 - _shrinkage(spectrum, alpha), axis=1)
-
-
-def weighted_rss(spectrum, alpha):
-    """Σ s_i r_i² = ‖ỹ⊥‖² + Σ_j (alpha z_j/(d_j² + alpha))², shape (m, k)."""
-    shrink = _shrinkage(spectrum, alpha)
-    return spectrum.resid_ss + np.sum((shrink * spectrum.z[None]) ** 2, axis=1)
+    """df(alpha) = Σ_j d_j²/(d_j² + alpha), shape like alpha (m, 1) or (m, k)."""
+    return spectrum.d2.size - _shrink_total(spectrum, alpha)
 
 
 def gcv(spectrum, alpha, fit_intercept):
     """Generalised cross-validation with S = Σ s_i playing n (frequency weights).
 
-    ``GCV = (RSS_w/S) / (1 − (df + 1)/S)²`` (``df`` alone without intercept);
-    +inf where the denominator is not positive.
+    ``GCV = (RSS_w/S) / (1 − (df + 1)/S)²`` (``df`` alone without intercept),
+    ``RSS_w = ‖ỹ⊥‖² + Σ_j (alpha z_j/(d_j² + alpha))²``; +inf where the
+    denominator is not positive. Shape (m, k).
     """
     sw_sum = spectrum.sw_sum
-    shrink = _shrinkage(spectrum, alpha)
     # 1 − (df + 1)/S with df = r − Σ shrink, written without the cancellation
     # that ruins it near interpolation (S − 1 = r, λ → 0).
     free = sw_sum - spectrum.d2.size - (1.0 if fit_intercept else 0.0)
-    denominator = (free + np.sum(shrink, axis=1)) / sw_sum
-    rss = spectrum.resid_ss + np.sum((shrink * spectrum.z[None]) ** 2, axis=1)
+    denominator = (free + _shrink_total(spectrum, alpha)) / sw_sum
+    rss = spectrum.resid_ss + _shrink_sums(spectrum, alpha, 2, 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         values = (rss / sw_sum) / denominator**2
     return np.where(denominator > 0, values, np.inf)
@@ -62,7 +72,7 @@ def loo_residuals(spectrum, alpha, fit_intercept):
     shrink = alpha[None, :] / (spectrum.d2[:, None] + alpha[None, :])  # (r, k)
     fitted = spectrum.U @ ((1.0 - shrink) * spectrum.z)
     residual = spectrum.y_tilde - fitted
-    leverage = (spectrum.U**2) @ (1.0 - shrink)
+    leverage = spectrum.U_squared @ (1.0 - shrink)
     if fit_intercept:
         leverage += (spectrum.sqrt_sw**2 / spectrum.sw_sum)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -71,9 +81,14 @@ def loo_residuals(spectrum, alpha, fit_intercept):
 
 def loo(spectrum, alpha, fit_intercept):
     """Weighted leave-one-out mean squared error Σ s_i e_(−i)²/S, shape (m, k)."""
+    n_targets = spectrum.t.shape[1]
     return np.stack(
         [
-            np.sum(loo_residuals(spectrum, row, fit_intercept) ** 2, axis=0)
+            np.sum(
+                loo_residuals(spectrum, np.broadcast_to(row, n_targets), fit_intercept)
+                ** 2,
+                axis=0,
+            )
             / spectrum.sw_sum
             for row in alpha
         ]
@@ -91,8 +106,7 @@ def log_evidence(spectrum, alpha, fit_intercept):
     (the last term only with an intercept).
     """
     nu = spectrum.sw_sum - (1.0 if fit_intercept else 0.0)
-    shrink = _shrinkage(spectrum, alpha)
-    q = spectrum.resid_ss + np.sum(shrink * spectrum.z[None] ** 2, axis=1)
+    q = spectrum.resid_ss + _shrink_sums(spectrum, alpha, 2, 1)
     log_det = np.sum(np.log1p(spectrum.d2[None, :, None] / alpha[:, None, :]), axis=1)
     with np.errstate(divide="ignore"):
         value = -0.5 * nu * (np.log(2 * np.pi * q / nu) + 1.0) - 0.5 * log_det
@@ -174,7 +188,7 @@ def search(objective, n_targets, alpha_range, *, per_target=True):
     low, high = alpha_range
     n_grid = max(int(np.ceil(np.log10(high / low) * _GRID_PER_DECADE)) + 1, 5)
     grid = np.geomspace(low, high, n_grid)
-    grid_values = objective(np.repeat(grid[:, None], n_targets, axis=1))
+    grid_values = np.broadcast_to(objective(grid[:, None]), (n_grid, n_targets))
     n_columns = n_targets if per_target else 1
     ranking = grid_values if per_target else grid_values.sum(axis=1, keepdims=True)
     ranking = np.where(np.isnan(ranking), np.inf, ranking)
@@ -208,13 +222,23 @@ def search(objective, n_targets, alpha_range, *, per_target=True):
         inner_low, inner_high = next_low, next_high
     log_alpha = 0.5 * (lower + upper)
     refined = evaluate(log_alpha)
-    grid_best = ranking[best_index, np.arange(n_columns)]
+    columns = np.arange(n_columns)
+    grid_best = ranking[best_index, columns]
     use_grid = grid_best < refined
     log_alpha = np.where(use_grid, log_grid[best_index], log_alpha)
     on_boundary = (best_index == 0) | (best_index == n_grid - 1)
     on_boundary &= np.isclose(log_alpha, log_grid[0], atol=1e-3) | np.isclose(
         log_alpha, log_grid[-1], atol=1e-3
     )
+    # A criterion that only flattens out towards λ → 0 (interpolation, e.g. the
+    # evidence when rank X̃ = n − 1) has its supremum in the limit; rather than
+    # the degenerate smallest λ, take the largest λ of the plateau.
+    at_low = on_boundary & (best_index == 0)
+    if np.any(at_low):
+        tolerance = _FLAT_RTOL * np.maximum(np.abs(grid_best), np.finfo(float).tiny)
+        flat = np.cumprod(ranking <= grid_best + tolerance, axis=0).astype(bool)
+        plateau_end = flat.sum(axis=0) - 1
+        log_alpha = np.where(at_low, log_grid[plateau_end], log_alpha)
     alpha = np.broadcast_to(np.exp(log_alpha), (n_targets,)).copy()
     best = objective(alpha[None, :].copy())[0]
     on_boundary = np.broadcast_to(on_boundary, (n_targets,)).copy()

@@ -406,3 +406,27 @@ def test_make_regression_many_targets_runs():
     model = AdaptiveRidge().fit(X, y)
     assert model.lam_.shape == (50,)
     assert model.coef_.shape == (50, 10)
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+@pytest.mark.parametrize("shape", [(60, 8), (15, 40)], ids=["tall", "wide"])
+def test_large_feature_means_are_centred_without_losing_digits(offset, shape):
+    """Implicit centring (no copy) is used only where it keeps the digits."""
+    X, y, _ = _data(*shape)
+    X = X + offset
+    ours = AdaptiveRidge(lam=0.05).fit(X, y)
+    ref = Ridge(alpha=len(y) * 0.05, solver="svd").fit(X - X.mean(axis=0), y)
+    assert_allclose(ours.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+
+
+def test_flat_evidence_towards_zero_picks_the_plateau_end_not_a_degenerate_lam():
+    # p >> n with a dense signal: every criterion only flattens out as λ → 0.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 400))
+    y = X @ rng.normal(size=400) + 0.1 * rng.normal(size=40)
+    with pytest.warns(UserWarning, match="flat"):
+        model = AdaptiveRidge(criterion="evidence").fit(X, y)
+    low = model.lam_path_[0]
+    assert model.lam_ > 100 * low
+    best = model.criterion_path_.max()
+    assert model.criterion_value_ >= best - 1e-9 * abs(best) * 2

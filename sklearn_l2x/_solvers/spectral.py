@@ -19,6 +19,7 @@ Sparse X is centred implicitly, never densified.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -50,9 +51,9 @@ class Spectrum:
         ``√s``, kept with ``U`` for the LOO hat diagonal.
     y_tilde : ndarray of shape (n, k) or None
         ``ỹ``, kept with ``U`` (LOO residuals need it).
-    design : ndarray or sparse matrix or None
-        For wide data (``V`` not formed): ``X̃`` (dense) or ``X`` (sparse,
-        centred implicitly), to map the dual solution to coefficients.
+    design : CentredDesign or None
+        For wide data (``V`` not formed): the design operator, to map the
+        dual solution to coefficients.
     x_mean, y_mean : ndarray
         Weighted means used for centring (zeros without an intercept).
     sw_sum : float
@@ -78,62 +79,124 @@ class Spectrum:
     def z(self):
         return self.t / np.sqrt(self.d2)[:, None]
 
+    @cached_property
+    def U_squared(self):
+        """U∘U, for the hat-matrix diagonal (computed once per spectrum)."""
+        return self.U**2
+
 
 def _keep_rank(eigenvalues, dimension):
     top = eigenvalues.max(initial=0.0)
     return eigenvalues > top * dimension * _RANK_RTOL
 
 
-def _centre(X, y, sample_weight, fit_intercept):
-    """Weighted means, and X̃, ỹ for dense X (a new array; X is never modified)."""
-    sw_sum = sample_weight.sum()
-    if fit_intercept:
-        y_mean = sample_weight @ y / sw_sum
-        if sp.issparse(X):
-            x_mean = np.asarray(X.T @ sample_weight).ravel() / sw_sum
+def _eigh(matrix):
+    """Eigendecomposition of a symmetric PSD matrix, non-zero part only."""
+    values, vectors = linalg.eigh(matrix, overwrite_a=True, check_finite=False)
+    keep = _keep_rank(values, matrix.shape[0])
+    return values[keep], vectors[:, keep]
+
+
+# Centring implicitly (Gram − S·x̄x̄ᵀ) loses about log10 of this ratio of the
+# uncentred to the centred trace in digits; beyond it, X is centred explicitly.
+_IMPLICIT_CENTRING_MAX_RATIO = 16.0
+
+
+class CentredDesign:
+    """The weighted, centred design ``X̃ = diag(√s)(X − 1x̄ᵀ)`` as an operator.
+
+    X is never modified. Sparse X, and dense X without weights, are centred
+    implicitly (no copy); dense weighted X, or data whose means are so large
+    that implicit centring would cancel digits, get one centred copy.
+    """
+
+    def __init__(self, X, sample_weight, fit_intercept):
+        self.sw_sum = float(sample_weight.sum())
+        self.sqrt_sw = np.sqrt(sample_weight)
+        self.unweighted = bool(np.all(sample_weight == 1.0))
+        if fit_intercept:
+            if sp.issparse(X):
+                self.x_mean = np.asarray(X.T @ sample_weight).ravel() / self.sw_sum
+            else:
+                self.x_mean = sample_weight @ X / self.sw_sum
         else:
-            x_mean = sample_weight @ X / sw_sum
+            self.x_mean = np.zeros(X.shape[1])
+        self.X = X
+        self.explicit = False
+        if not sp.issparse(X) and not self.unweighted:
+            self._centre_explicitly()
+
+    def _centre_explicitly(self):
+        X_tilde = np.subtract(self.X, self.x_mean, dtype=np.float64)
+        if not self.unweighted:
+            X_tilde *= self.sqrt_sw[:, None]
+        self.X, self.explicit = X_tilde, True
+
+    def _mean_correction_ok(self, uncentred_trace):
+        centred_trace = uncentred_trace - self.sw_sum * (self.x_mean @ self.x_mean)
+        return centred_trace * _IMPLICIT_CENTRING_MAX_RATIO >= uncentred_trace
+
+    def gram(self):
+        """X̃ᵀX̃ (p×p)."""
+        X = self.X
+        if self.explicit:
+            return X.T @ X
+        if sp.issparse(X):
+            gram = np.asarray((X.T @ (sp.diags(self.sqrt_sw**2) @ X)).todense())
+        else:
+            gram = X.T @ X
+        if not sp.issparse(X) and not self._mean_correction_ok(np.trace(gram)):
+            self._centre_explicitly()
+            return self.gram()
+        gram -= self.sw_sum * np.outer(self.x_mean, self.x_mean)
+        return gram
+
+    def kernel(self):
+        """X̃X̃ᵀ (n×n)."""
+        X = self.X
+        if self.explicit:
+            return X @ X.T
+        kernel = np.asarray((X @ X.T).todense()) if sp.issparse(X) else X @ X.T
+        if not sp.issparse(X) and not self._mean_correction_ok(np.trace(kernel)):
+            self._centre_explicitly()
+            return self.kernel()
+        X_xbar = np.asarray(X @ self.x_mean).ravel()
+        kernel -= X_xbar[:, None]
+        kernel -= X_xbar[None, :]
+        kernel += self.x_mean @ self.x_mean
+        if not self.unweighted:
+            kernel *= self.sqrt_sw[:, None]
+            kernel *= self.sqrt_sw[None, :]
+        return kernel
+
+    def matmul(self, M):
+        """X̃ @ M for a dense (p, m) M."""
+        if self.explicit:
+            return self.X @ M
+        product = np.asarray(self.X @ M) - (self.x_mean @ M)[None, :]
+        return product if self.unweighted else self.sqrt_sw[:, None] * product
+
+    def rmatmul(self, M, centred=False):
+        """X̃ᵀ @ M for a dense (n, m) M.
+
+        ``centred=True`` promises ``Σ_i √s_i M_i = 0`` (true of ỹ), which makes
+        the mean correction vanish.
+        """
+        if self.explicit:
+            return self.X.T @ M
+        scaled = M if self.unweighted else self.sqrt_sw[:, None] * M
+        product = np.asarray(self.X.T @ scaled)
+        if not centred:
+            product -= np.outer(self.x_mean, scaled.sum(axis=0))
+        return product
+
+
+def _centre_targets(y, sample_weight, sqrt_sw, fit_intercept):
+    if fit_intercept:
+        y_mean = sample_weight @ y / sample_weight.sum()
     else:
-        x_mean = np.zeros(X.shape[1])
         y_mean = np.zeros(y.shape[1])
-    sqrt_sw = np.sqrt(sample_weight)
-    y_tilde = sqrt_sw[:, None] * (y - y_mean)
-    if sp.issparse(X):
-        return x_mean, y_mean, sqrt_sw, None, y_tilde
-    X_tilde = np.subtract(X, x_mean, dtype=np.float64)
-    X_tilde *= sqrt_sw[:, None]
-    return x_mean, y_mean, sqrt_sw, X_tilde, y_tilde
-
-
-def _sparse_gram(X, sample_weight, x_mean):
-    """X̃ᵀX̃ = XᵀWX − S·x̄x̄ᵀ without densifying X."""
-    weighted = sp.diags(sample_weight) @ X
-    gram = np.asarray((X.T @ weighted).todense())
-    gram -= sample_weight.sum() * np.outer(x_mean, x_mean)
-    return gram
-
-
-def _sparse_kernel(X, sqrt_sw, x_mean):
-    """X̃X̃ᵀ = diag(√s)(X − 1x̄ᵀ)(X − 1x̄ᵀ)ᵀdiag(√s) without densifying X."""
-    X_xbar = np.asarray(X @ x_mean).ravel()
-    kernel = np.asarray((X @ X.T).todense())
-    kernel -= X_xbar[:, None]
-    kernel -= X_xbar[None, :]
-    kernel += x_mean @ x_mean
-    kernel *= sqrt_sw[:, None]
-    kernel *= sqrt_sw[None, :]
-    return kernel
-
-
-def _apply_tilde(X, sqrt_sw, x_mean, M):
-    """X̃ @ M for dense M, with X dense-centred already or sparse."""
-    return sqrt_sw[:, None] * (np.asarray(X @ M) - (x_mean @ M)[None, :])
-
-
-def _apply_tilde_T(X, sqrt_sw, x_mean, M):
-    """X̃ᵀ @ M for dense M, with X sparse (implicitly centred)."""
-    scaled = sqrt_sw[:, None] * M
-    return np.asarray(X.T @ scaled) - np.outer(x_mean, scaled.sum(axis=0))
+    return y_mean, sqrt_sw[:, None] * (y - y_mean)
 
 
 def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
@@ -153,32 +216,21 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
     spectrum : Spectrum
     """
     n_samples, n_features = X.shape
-    x_mean, y_mean, sqrt_sw, X_tilde, y_tilde = _centre(
-        X, y, sample_weight, fit_intercept
-    )
-    sparse = X_tilde is None
+    design = CentredDesign(X, sample_weight, fit_intercept)
+    y_mean, y_tilde = _centre_targets(y, sample_weight, design.sqrt_sw, fit_intercept)
     common = {
-        "x_mean": x_mean,
+        "x_mean": design.x_mean,
         "y_mean": y_mean,
-        "sw_sum": float(sample_weight.sum()),
+        "sw_sum": design.sw_sum,
         "n_samples": n_samples,
-        "sqrt_sw": sqrt_sw,
+        "sqrt_sw": design.sqrt_sw,
     }
     if n_features <= n_samples:
-        if sparse:
-            gram = _sparse_gram(X, sample_weight, x_mean)
-            Xty = _apply_tilde_T(X, sqrt_sw, x_mean, y_tilde)
-        else:
-            gram = X_tilde.T @ X_tilde
-            Xty = X_tilde.T @ y_tilde
-        d2, V = linalg.eigh(gram, overwrite_a=True, check_finite=False)
-        keep = _keep_rank(d2, n_features)
-        d2, V = d2[keep], V[:, keep]
-        t = V.T @ Xty
+        d2, V = _eigh(design.gram())
+        t = V.T @ design.rmatmul(y_tilde, centred=True)
         U = None
         if need_U:
-            product = _apply_tilde(X, sqrt_sw, x_mean, V) if sparse else X_tilde @ V
-            U = product / np.sqrt(d2)
+            U = design.matmul(V) / np.sqrt(d2)
             resid_ss = np.sum((y_tilde - U @ (t / np.sqrt(d2)[:, None])) ** 2, axis=0)
         else:
             y_ss = np.sum(y_tilde**2, axis=0)
@@ -187,12 +239,7 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
             # then compute ‖ỹ − X̃ w_ols‖² directly (one pass over X).
             inexact = resid_ss <= 1e-6 * y_ss
             if np.any(inexact):
-                w_ols = V @ (t[:, inexact] / d2[:, None])
-                fitted = (
-                    _apply_tilde(X, sqrt_sw, x_mean, w_ols)
-                    if sparse
-                    else X_tilde @ w_ols
-                )
+                fitted = design.matmul(V @ (t[:, inexact] / d2[:, None]))
                 resid_ss[inexact] = np.sum((y_tilde[:, inexact] - fitted) ** 2, axis=0)
             resid_ss = np.maximum(resid_ss, 0.0)
         return Spectrum(
@@ -205,10 +252,7 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
             **common,
         )
 
-    kernel = _sparse_kernel(X, sqrt_sw, x_mean) if sparse else X_tilde @ X_tilde.T
-    d2, U = linalg.eigh(kernel, overwrite_a=True, check_finite=False)
-    keep = _keep_rank(d2, n_samples)
-    d2, U = d2[keep], U[:, keep]
+    d2, U = _eigh(design.kernel())
     z = U.T @ y_tilde
     resid_ss = np.sum((y_tilde - U @ z) ** 2, axis=0)
     return Spectrum(
@@ -217,7 +261,7 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
         resid_ss=resid_ss,
         U=U,
         y_tilde=y_tilde,
-        design=X if sparse else X_tilde,
+        design=design,
         **common,
     )
 
@@ -225,17 +269,12 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
 def coefficients(spectrum, alpha):
     """Ridge coefficients (p, k) and intercepts (k,) at alpha (scalar or (k,))."""
     alpha = np.broadcast_to(np.asarray(alpha, dtype=np.float64), spectrum.t.shape[1:])
-    scaled = spectrum.t / (spectrum.d2[:, None] + alpha[None, :])
     if spectrum.V is not None:
-        coef = spectrum.V @ scaled
+        coef = spectrum.V @ (spectrum.t / (spectrum.d2[:, None] + alpha[None, :]))
     else:
         # Wide data: w = X̃ᵀ U diag(1/(d² + alpha)) z, without forming V.
         dual = spectrum.U @ (spectrum.z / (spectrum.d2[:, None] + alpha[None, :]))
-        X = spectrum.design
-        if sp.issparse(X):
-            coef = _apply_tilde_T(X, spectrum.sqrt_sw, spectrum.x_mean, dual)
-        else:
-            coef = X.T @ dual
+        coef = spectrum.design.rmatmul(dual)
     intercept = spectrum.y_mean - spectrum.x_mean @ coef
     return coef, intercept
 
@@ -244,11 +283,7 @@ def right_vectors(spectrum):
     """V (p, r), forming it from U for wide data (costs one pass over X)."""
     if spectrum.V is not None:
         return spectrum.V
-    X = spectrum.design
-    scaled = spectrum.U / np.sqrt(spectrum.d2)
-    if sp.issparse(X):
-        return _apply_tilde_T(X, spectrum.sqrt_sw, spectrum.x_mean, scaled)
-    return X.T @ scaled
+    return spectrum.design.rmatmul(spectrum.U / np.sqrt(spectrum.d2))
 
 
 # -- sufficient statistics ---------------------------------------------------------
@@ -272,22 +307,17 @@ class SufficientStats:
 
     @classmethod
     def from_chunk(cls, X, y, sample_weight, fit_intercept=True):
-        x_mean, y_mean, sqrt_sw, X_tilde, y_tilde = _centre(
-            X, y, sample_weight, fit_intercept
+        design = CentredDesign(X, sample_weight, fit_intercept)
+        y_mean, y_tilde = _centre_targets(
+            y, sample_weight, design.sqrt_sw, fit_intercept
         )
-        if X_tilde is None:
-            gram = _sparse_gram(X, sample_weight, x_mean)
-            cross = _apply_tilde_T(X, sqrt_sw, x_mean, y_tilde)
-        else:
-            gram = X_tilde.T @ X_tilde
-            cross = X_tilde.T @ y_tilde
         return cls(
-            sw_sum=float(sample_weight.sum()),
+            sw_sum=design.sw_sum,
             n_samples=X.shape[0],
-            x_mean=x_mean,
+            x_mean=design.x_mean,
             y_mean=y_mean,
-            gram=gram,
-            cross=cross,
+            gram=design.gram(),
+            cross=design.rmatmul(y_tilde, centred=True),
             y_ss=np.sum(y_tilde**2, axis=0),
         )
 
@@ -318,9 +348,7 @@ class SufficientStats:
         )
 
     def spectrum(self):
-        d2, V = linalg.eigh(self.gram, check_finite=False)
-        keep = _keep_rank(d2, self.gram.shape[0])
-        d2, V = d2[keep], V[:, keep]
+        d2, V = _eigh(self.gram.copy())
         t = V.T @ self.cross
         resid_ss = np.maximum(self.y_ss - np.sum(t**2 / d2[:, None], axis=0), 0.0)
         return Spectrum(

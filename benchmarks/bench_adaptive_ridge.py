@@ -1,0 +1,152 @@
+"""AdaptiveRidge against its decomposition floor, RidgeCV and BayesianRidge.
+
+Run: ``python benchmarks/bench_adaptive_ridge.py [--quick]``. Everything is
+timed in this one process, side by side, best of ``--repeat`` runs, and
+printed as ratios. Peak memory is measured with tracemalloc (numpy reports its
+allocations to it) relative to the size of X.
+"""
+
+import argparse
+import time
+import tracemalloc
+
+import numpy as np
+from scipy import linalg
+from sklearn.linear_model import BayesianRidge, RidgeCV
+
+from sklearn_l2x import AdaptiveRidge
+
+
+def best_time(func, repeat):
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def peak_memory(func):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    func()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def make_data(n, p, k=1, seed=0):
+    """Correlated features, signal-to-noise ratio about 1: λ is interior."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 20))
+    X = 0.5 * latent @ rng.normal(size=(20, p)) / np.sqrt(20) + rng.normal(size=(n, p))
+    coef = rng.normal(size=(p, k)) / np.sqrt(p)
+    y = X @ coef + rng.normal(size=(n, k))
+    return X, (y[:, 0] if k == 1 else y)
+
+
+def decomposition_floor(X, repeat):
+    """The cheapest of the decompositions AdaptiveRidge could use."""
+    n, p = X.shape
+    candidates = (
+        {
+            f"eigh(XᵀX, {driver})": lambda d=driver: linalg.eigh(X.T @ X, driver=d)
+            for driver in ("evd", "evr")
+        }
+        if n > p
+        else {
+            f"eigh(XXᵀ, {driver})": lambda d=driver: linalg.eigh(X @ X.T, driver=d)
+            for driver in ("evd", "evr")
+        }
+    )
+    if min(n, p) <= 1000:
+        candidates["thin SVD"] = lambda: linalg.svd(X, full_matrices=False)
+    timings = {name: best_time(f, repeat)[0] for name, f in candidates.items()}
+    name = min(timings, key=timings.get)
+    return name, timings[name]
+
+
+def row(label, ours, theirs, note=""):
+    print(
+        f"  {label:<44} {ours:9.3f} s {theirs:9.3f} s   ratio {ours / theirs:6.2f}"
+        f"  {note}"
+    )
+
+
+def bench_shape(n, p, repeat):
+    """Every comparison on one dense shape."""
+    X, y = make_data(n, p)
+    print(f"\nDense X, n={n}, p={p} ({X.nbytes / 1e6:.0f} MB)")
+    floor_name, floor = decomposition_floor(X, repeat)
+    for criterion in ["gcv", "evidence", "loo"]:
+        t, _ = best_time(
+            lambda c=criterion: AdaptiveRidge(criterion=c).fit(X, y), repeat
+        )
+        row(
+            f"fit criterion={criterion} vs floor {floor_name}",
+            t,
+            floor,
+            "target ≤ 1.5" if criterion != "loo" else "",
+        )
+
+    alphas = np.logspace(-6, 6, 100)
+    t_cv, ridge_cv = best_time(lambda: RidgeCV(alphas=alphas).fit(X, y), repeat)
+    t_ours, ours = best_time(lambda: AdaptiveRidge(criterion="loo").fit(X, y), repeat)
+    # RidgeCV(cv=None) minimises the exact LOO error over its grid.
+    theirs_loo = -ridge_cv.best_score_
+    row(
+        "fit loo vs RidgeCV(100 alphas, LOO)",
+        t_ours,
+        t_cv,
+        f"LOO MSE ours {ours.criterion_value_:.6g} vs RidgeCV {theirs_loo:.6g}",
+    )
+    t_gcv, _ = best_time(lambda: AdaptiveRidge().fit(X, y), repeat)
+    row(
+        "fit gcv vs RidgeCV(100 alphas, LOO)",
+        t_gcv,
+        t_cv,
+        "target ≤ 0.33 tall, ≤ 1 wide",
+    )
+
+    if p > n:
+        t_bayes, bayes = best_time(lambda: BayesianRidge().fit(X, y), 1)
+        t_ev, evidence = best_time(
+            lambda: AdaptiveRidge(criterion="evidence").fit(X, y), repeat
+        )
+        row(
+            "fit evidence vs BayesianRidge",
+            t_ev,
+            t_bayes,
+            f"alpha ours {evidence.alpha_:.4g} vs BayesianRidge "
+            f"{bayes.lambda_ / bayes.alpha_:.4g}; target ≤ 0.1",
+        )
+
+    Y = make_data(n, p, k=500)[1]
+    t_many, _ = best_time(lambda: AdaptiveRidge().fit(X, Y), repeat)
+    row("500 targets (per-target λ) vs 1 target", t_many, t_gcv, "target ≤ 2")
+
+    for criterion in ["gcv", "loo"]:
+        peak = peak_memory(lambda c=criterion: AdaptiveRidge(criterion=c).fit(X, y))
+        print(
+            f"  peak memory fit criterion={criterion:<8} "
+            f"{peak / X.nbytes:5.2f} × size of X (target ≤ 3)"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller problems")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    scale = 4 if args.quick else 1
+    shapes = [(20000 // scale, 400), (500, 5000 // scale)]
+    repeat = args.repeat
+
+    print("AdaptiveRidge benchmark (ratio = ours / theirs; < 1 means we are faster)")
+    for n, p in shapes:
+        bench_shape(n, p, repeat)
+
+
+if __name__ == "__main__":
+    main()
