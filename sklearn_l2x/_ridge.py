@@ -11,6 +11,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _selection
+from ._groups import resolve_groups
+from ._solvers.banded import BandedRidge
 from ._solvers.spectral import (
     SufficientStats,
     coefficients,
@@ -70,6 +72,17 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         of ``mean(d_j²)/S``, where ``d_j`` are the singular values of the
         centred design. An optimum at an end of the range is reported in
         ``lam_on_boundary_`` and by a warning.
+    groups : None, array-like of shape (n_features,), list of lists or dict, \
+            default=None
+        Feature groups for *banded* ridge, one λ per group (λ_g‖w_g‖² summed
+        over groups), chosen by ``"gcv"`` or ``"evidence"``: one label per
+        feature, a list of column-index lists, or a dict ``name -> columns``
+        (indices, or column names when X is a DataFrame). Every feature must
+        be in exactly one group. Cost: each trial vector of λ needs its own
+        decomposition (p×p from the statistics when n >= p, n×n kernel when
+        p > n), and L-BFGS-B with analytic gradients usually takes 20 to 60
+        of them, so a banded fit costs tens of plain fits (per target when
+        ``lam_per_target``).
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept. Sparse X is centred
         implicitly, never densified.
@@ -83,9 +96,15 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
     intercept_ : float or ndarray of shape (n_targets,)
         Intercept(s).
     lam_ : float or ndarray of shape (n_targets,)
-        The λ used (chosen or given), in this package's convention.
-    alpha_ : float or ndarray of shape (n_targets,)
-        The equivalent ``Ridge(alpha=...)``, ``S·lam_``.
+        The λ used (chosen or given), in this package's convention. With
+        ``groups``: one per group, shape (n_groups,) or (n_targets, n_groups).
+    alpha_ : float or ndarray
+        The equivalent ``Ridge(alpha=...)``, ``S·lam_`` (per group with
+        ``groups``).
+    groups_ : list of ndarray or None
+        Column indices of each group (``groups`` resolved), or None.
+    group_names_ : list or None
+        The name of each group (label, dict key, or position).
     effective_dof_ : float or ndarray of shape (n_targets,)
         Effective degrees of freedom ``Σ_j d_j²/(d_j² + S·λ)`` (the
         intercept not counted).
@@ -94,11 +113,13 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         (lower is better) or the log evidence (higher is better). None when
         ``lam`` is fixed.
     lam_path_ : ndarray of shape (n_grid,) or None
-        The λ grid that bracketed the search.
+        The λ grid that bracketed the search (with ``groups``: the search of
+        one shared λ that starts the per-group search).
     criterion_path_ : ndarray of shape (n_grid,) or (n_grid, n_targets) or None
         The criterion on ``lam_path_``, for plotting.
-    lam_on_boundary_ : bool or ndarray of shape (n_targets,)
-        Whether the chosen λ is at an end of the search range.
+    lam_on_boundary_ : bool or ndarray
+        Whether the chosen λ is at an end of the search range (per group with
+        ``groups``; a group at the upper end is in effect switched off).
     noise_variance_ : float or ndarray of shape (n_targets,)
         Estimated noise variance σ² (``criterion="evidence"`` only).
     n_features_in_ : int
@@ -145,6 +166,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         "cv": ["cv_object"],
         "lam_per_target": ["boolean"],
         "lam_bounds": [tuple, list, None],
+        "groups": ["array-like", dict, None],
         "fit_intercept": ["boolean"],
     }
 
@@ -156,6 +178,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         cv=None,
         lam_per_target=True,
         lam_bounds=None,
+        groups=None,
         fit_intercept=True,
     ):
         self.lam = lam
@@ -163,6 +186,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self.cv = cv
         self.lam_per_target = lam_per_target
         self.lam_bounds = lam_bounds
+        self.groups = groups
         self.fit_intercept = fit_intercept
 
     # -- validation ------------------------------------------------------------
@@ -234,18 +258,59 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self._stats = None
         y2d = y.reshape(len(y), -1)
         self._check_enough_samples(X.shape[0])
-        spectrum = decompose(
-            X,
-            y2d,
-            sample_weight,
-            fit_intercept=self.fit_intercept,
-            need_U=self.lam is None and self.criterion_ == "loo",
-        )
+        self._resolve_groups(X.shape[1])
+        banded = None
+        if self._banded_search():
+            n_samples, n_features = X.shape
+            if n_features <= n_samples:
+                stats = SufficientStats.from_chunk(
+                    X, y2d, sample_weight, fit_intercept=self.fit_intercept
+                )
+                spectrum = stats.spectrum()
+                banded = BandedRidge(
+                    self.groups_, stats=stats, fit_intercept=self.fit_intercept
+                )
+            else:
+                banded = BandedRidge(
+                    self.groups_,
+                    X=X,
+                    y=y2d,
+                    sample_weight=sample_weight,
+                    fit_intercept=self.fit_intercept,
+                )
+        if banded is None or X.shape[1] > X.shape[0]:
+            spectrum = decompose(
+                X,
+                y2d,
+                sample_weight,
+                fit_intercept=self.fit_intercept,
+                need_U=self.lam is None and self.criterion_ == "loo",
+            )
         fold_curve = None
         if self.lam is None and self.criterion_ == "kfold":
             fold_curve = self._kfold_curve(X, y2d, sample_weight)
-        self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve)
+        self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve, banded)
         return self
+
+    def _resolve_groups(self, n_features):
+        """Set ``groups_`` and ``group_names_`` from ``groups`` (None: unset)."""
+        if self.groups is None:
+            self.groups_ = self.group_names_ = None
+            return
+        self.groups_, self.group_names_ = resolve_groups(
+            self.groups, n_features, getattr(self, "feature_names_in_", None)
+        )
+
+    def _banded_search(self):
+        """Whether λ is searched per feature group; checks the criterion."""
+        if self.groups is None or self.lam is not None:
+            return False
+        if self.criterion_ not in ("gcv", "evidence"):
+            raise ValueError(
+                f"groups need criterion='gcv' or 'evidence' (one λ per group is "
+                f"searched with their gradients), got criterion={self.criterion_!r}."
+            )
+        return True
 
     def partial_fit(self, X, y, sample_weight=None):
         """Add a chunk of rows and refit from the accumulated statistics.
@@ -288,6 +353,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         )
         if first:
             self._y_ndim = y.ndim
+            self._resolve_groups(X.shape[1])
             stats = chunk
         else:
             if y2d.shape[1] != self._stats.cross.shape[1] or y.ndim != self._y_ndim:
@@ -297,7 +363,12 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 )
             stats = self._stats.merge(chunk, fit_intercept=self.fit_intercept)
         self._check_enough_samples(stats.n_samples)
-        self._finish_fit(stats.spectrum(), X.dtype, self._y_ndim, None)
+        banded = (
+            BandedRidge(self.groups_, stats=stats, fit_intercept=self.fit_intercept)
+            if self._banded_search()
+            else None
+        )
+        self._finish_fit(stats.spectrum(), X.dtype, self._y_ndim, None, banded)
         self._stats = stats
         return self
 
@@ -323,20 +394,22 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             test_sets.append((X[test], y2d[test], sample_weight[test]))
         return _selection.KFoldCurve(spectra, test_sets)
 
-    def _finish_fit(self, spectrum, dtype, y_ndim, fold_curve):
+    def _finish_fit(self, spectrum, dtype, y_ndim, fold_curve, banded=None):
         """Choose alpha (unless fixed) and set every fitted attribute."""
         n_targets = spectrum.t.shape[1]
         sw_sum = spectrum.sw_sum
+        single = y_ndim == 1
+
+        def shaped(values):
+            return values[0] if single else values
+
         if self.lam is not None:
             alpha = np.full(n_targets, float(self.lam) * sw_sum)
             best = grid = grid_values = None
             on_boundary = np.zeros(n_targets, dtype=bool)
         else:
             objective, sign = self._objective(spectrum, fold_curve)
-            if self.lam_bounds is None:
-                alpha_range = _selection.default_alpha_range(spectrum)
-            else:
-                alpha_range = tuple(float(b) * sw_sum for b in self.lam_bounds)
+            alpha_range = self._alpha_range(spectrum)
             alpha, best, grid, grid_values, on_boundary = _selection.search(
                 objective,
                 n_targets,
@@ -346,27 +419,22 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             best, grid_values = sign * best, sign * grid_values
             if spectrum.d2.size == 0:  # nothing to shrink: λ is irrelevant
                 on_boundary[:] = False
-            if np.any(on_boundary):
-                warnings.warn(
-                    f"The {self.criterion_} criterion is optimal at, or flat "
-                    f"towards, an end of the search range of lam for "
-                    f"{int(on_boundary.sum())} of {n_targets} target(s); widen "
-                    "lam_bounds if this is not intended (see lam_on_boundary_). "
-                    "Where it only flattens towards lam -> 0, the largest lam of "
-                    "the plateau is used.",
-                    UserWarning,
-                    stacklevel=3,
-                )
+            if np.any(on_boundary) and banded is None:
+                self._warn_boundary(int(on_boundary.sum()), n_targets, "target(s)")
+        self.lam_path_ = None if grid is None else grid / sw_sum
+        self.criterion_path_ = (
+            None
+            if grid_values is None
+            else (grid_values[:, 0] if single else grid_values)
+        )
 
+        if banded is not None and self.lam is None:
+            self._finish_banded(banded, spectrum, alpha, dtype, single)
+            return
         coef, intercept = coefficients(spectrum, alpha)
-        single = y_ndim == 1
-
-        def shaped(values):
-            return values[0] if single else values
-
         self.coef_ = (coef[:, 0] if single else coef.T).astype(dtype, copy=False)
-        self.intercept_ = intercept.astype(dtype)
-        self.intercept_ = float(self.intercept_[0]) if single else self.intercept_
+        intercept = intercept.astype(dtype)
+        self.intercept_ = float(intercept[0]) if single else intercept
         self.alpha_ = shaped(alpha)
         self.lam_ = shaped(alpha / sw_sum)
         self.effective_dof_ = shaped(
@@ -374,14 +442,91 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         )
         self.lam_on_boundary_ = shaped(on_boundary)
         self.criterion_value_ = None if best is None else shaped(best)
-        self.lam_path_ = None if grid is None else grid / sw_sum
-        self.criterion_path_ = (
-            None
-            if grid_values is None
-            else (grid_values[:, 0] if single else grid_values)
+        if self.criterion_ == "evidence" and self.lam is None:
+            V = right_vectors(spectrum)
+            sigma2 = _selection.noise_variance(spectrum, alpha, self.fit_intercept)
+            n_features = spectrum.x_mean.shape[0]
+            bases = [
+                (V, spectrum.d2 / a, np.full(n_features, 1 / np.sqrt(a))) for a in alpha
+            ]
+            self._store_posterior(spectrum, sigma2, bases, single)
+
+    def _alpha_range(self, spectrum):
+        if self.lam_bounds is None:
+            return _selection.default_alpha_range(spectrum)
+        return tuple(float(b) * spectrum.sw_sum for b in self.lam_bounds)
+
+    def _warn_boundary(self, count, total, what):
+        warnings.warn(
+            f"The {self.criterion_} criterion is optimal at, or flat towards, an "
+            f"end of the search range of lam for {count} of {total} {what}; widen "
+            "lam_bounds if this is not intended (see lam_on_boundary_). Where it "
+            "only flattens towards lam -> 0, the largest lam of the plateau is "
+            "used.",
+            UserWarning,
+            stacklevel=4,
         )
+
+    def _finish_banded(self, banded, spectrum, alpha_start, dtype, single):
+        """One alpha per group, by L-BFGS-B from the best single alpha."""
+        n_targets = spectrum.t.shape[1]
+        sw_sum = spectrum.sw_sum
+        log_bounds = tuple(np.log(self._alpha_range(spectrum)))
+        runs = (
+            [[t] for t in range(n_targets)]
+            if self.lam_per_target
+            else [list(range(n_targets))]
+        )
+        n_features = spectrum.x_mean.shape[0]
+        coef = np.empty((n_targets, n_features))
+        intercept = np.empty(n_targets)
+        log_alpha = np.empty((n_targets, banded.n_groups))
+        dof = np.empty(n_targets)
+        best = np.empty(n_targets)
+        sigma2 = np.empty(n_targets)
+        bases = [None] * n_targets
+        for columns in runs:
+            start = np.full(banded.n_groups, np.log(alpha_start[columns[0]]))
+            solution, _ = banded.optimise(self.criterion_, columns, start, log_bounds)
+            scaled, scale = banded.spectrum(solution)
+            coef_z, intercept_z = coefficients(scaled, 1.0)
+            one = np.ones((1, len(columns)))
+            if self.criterion_ == "evidence":
+                values = _selection.log_evidence(scaled, one, self.fit_intercept)
+                noise = _selection.noise_variance(
+                    scaled, np.ones(scaled.t.shape[1]), self.fit_intercept
+                )
+            else:
+                values = _selection.gcv(scaled, one, self.fit_intercept)
+            V = right_vectors(scaled) if self.criterion_ == "evidence" else None
+            for column in columns:
+                coef[column] = scale * coef_z[:, column]
+                intercept[column] = intercept_z[column]
+                log_alpha[column] = solution
+                dof[column] = _selection.effective_dof(scaled, np.ones((1, 1)))[0, 0]
+                best[column] = values[0, column]
+                if V is not None:
+                    sigma2[column] = noise[column]
+                    bases[column] = (V, scaled.d2, scale)
+        alpha = np.exp(log_alpha)
+        at_low = np.isclose(log_alpha, log_bounds[0], atol=1e-6)
+        at_high = np.isclose(log_alpha, log_bounds[1], atol=1e-6)
+        if np.any(at_low):
+            self._warn_boundary(int(at_low.sum()), at_low.size, "group strengths")
+
+        def shaped(values):
+            return values[0] if single else values
+
+        self.coef_ = shaped(coef).astype(dtype, copy=False)
+        intercept = intercept.astype(dtype)
+        self.intercept_ = float(intercept[0]) if single else intercept
+        self.alpha_ = shaped(alpha)
+        self.lam_ = shaped(alpha / sw_sum)
+        self.effective_dof_ = shaped(dof)
+        self.criterion_value_ = shaped(best)
+        self.lam_on_boundary_ = shaped(at_low | at_high)
         if self.criterion_ == "evidence":
-            self._store_posterior(spectrum, alpha, single)
+            self._store_posterior(spectrum, sigma2, bases, single)
 
     def _objective(self, spectrum, fold_curve):
         """The criterion to minimise and the sign that restores its meaning."""
@@ -394,13 +539,16 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             return lambda a: -_selection.log_evidence(spectrum, a, fit_intercept), -1.0
         return fold_curve, 1.0
 
-    def _store_posterior(self, spectrum, alpha, single):
-        sigma2 = _selection.noise_variance(spectrum, alpha, self.fit_intercept)
+    def _store_posterior(self, spectrum, sigma2, bases, single):
+        """Keep what predict(return_std=True) needs.
+
+        ``bases[t] = (V, e, scale)`` describes target t's posterior in the
+        coordinates ``u = scale ∘ (x − x̄)`` where the prior is N(0, σ²I):
+        ``x̃ᵀΣx̃ = Σ_j (v_jᵀu)²/(1 + e_j) + ‖u‖² − ‖Vᵀu‖²``.
+        """
         self.noise_variance_ = sigma2[0] if single else sigma2
         self._posterior = {
-            "V": right_vectors(spectrum),
-            "d2": spectrum.d2,
-            "alpha": alpha,
+            "bases": bases,
             "sigma2": sigma2,
             "x_mean": spectrum.x_mean,
             "sw_sum": spectrum.sw_sum,
@@ -446,19 +594,24 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 f"{self.criterion_!r} and lam={self.lam!r}."
             )
         post = self._posterior
-        centred_proj = np.asarray(X @ post["V"]) - post["x_mean"] @ post["V"]
-        if sp.issparse(X):
-            sq_norm = np.asarray(X.multiply(X).sum(axis=1)).ravel()
-            sq_norm += -2 * np.asarray(X @ post["x_mean"]).ravel()
-            sq_norm += post["x_mean"] @ post["x_mean"]
-        else:
-            sq_norm = np.sum((X - post["x_mean"]) ** 2, axis=1)
-        in_span = np.sum(centred_proj**2, axis=1)
-        alpha = post["alpha"]
-        quad = (centred_proj**2) @ (1.0 / (post["d2"][:, None] + alpha[None, :]))
-        quad += np.maximum(sq_norm - in_span, 0.0)[:, None] / alpha[None, :]
+        x_mean = post["x_mean"]
         extra = 1.0 / post["sw_sum"] if self.fit_intercept else 0.0
-        y_std = np.sqrt(post["sigma2"][None, :] * (1.0 + extra + quad))
+        y_std = np.empty((X.shape[0], len(post["bases"])))
+        for target, (V, e, scale) in enumerate(post["bases"]):
+            scaled_V = scale[:, None] * V
+            projection = np.asarray(X @ scaled_V) - x_mean @ scaled_V
+            scale2 = scale**2
+            if sp.issparse(X):
+                sq_norm = np.asarray(X.multiply(X) @ scale2).ravel()
+                sq_norm -= 2 * np.asarray(X @ (x_mean * scale2)).ravel()
+                sq_norm += x_mean**2 @ scale2
+            else:
+                sq_norm = ((X - x_mean) ** 2) @ scale2
+            in_span = np.sum(projection**2, axis=1)
+            quad = (projection**2) @ (1.0 / (1.0 + e)) + np.maximum(
+                sq_norm - in_span, 0.0
+            )
+            y_std[:, target] = np.sqrt(post["sigma2"][target] * (1.0 + extra + quad))
         if np.ndim(self.intercept_) == 0:
             y_std = y_std[:, 0]
         return y_pred, y_std

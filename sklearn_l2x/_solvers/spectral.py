@@ -347,6 +347,18 @@ class SufficientStats:
             y_ss=self.y_ss + other.y_ss + factor * dy**2,
         )
 
+    def scaled(self, scale):
+        """Statistics of X·diag(scale) (a new object)."""
+        return SufficientStats(
+            sw_sum=self.sw_sum,
+            n_samples=self.n_samples,
+            x_mean=self.x_mean * scale,
+            y_mean=self.y_mean,
+            gram=self.gram * np.outer(scale, scale),
+            cross=self.cross * scale[:, None],
+            y_ss=self.y_ss,
+        )
+
     def spectrum(self):
         d2, V = _eigh(self.gram.copy())
         t = V.T @ self.cross

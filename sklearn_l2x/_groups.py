@@ -1,0 +1,140 @@
+"""Turning the user's feature-group specifications into one form.
+
+Accepted specifications (see :func:`resolve_groups`):
+
+- ``None``: every feature is its own group;
+- one label per feature (ints or strings): features with the same label form
+  a group, groups ordered by first appearance;
+- a list of index lists: ``[[0, 1, 2], [3, 4]]``;
+- a dict ``name -> column indices or column names`` (names need the column
+  names of the data, e.g. a pandas DataFrame).
+
+Overlapping groups, indices out of range, unknown column names, empty groups
+and features left in no group are errors.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__ = ["resolve_groups"]
+
+
+def _is_index_list(item):
+    return isinstance(item, list | tuple | np.ndarray | range) and not isinstance(
+        item, str
+    )
+
+
+def _indices(members, n_features, feature_names, group_name):
+    members = list(members)
+    if len(members) == 0:
+        raise ValueError(f"groups: group {group_name!r} is empty.")
+    indices = []
+    for member in members:
+        if isinstance(member, str):
+            if feature_names is None:
+                raise ValueError(
+                    f"groups: group {group_name!r} names column {member!r}, but X "
+                    "has no column names; give column indices or fit on a "
+                    "DataFrame."
+                )
+            positions = np.flatnonzero(feature_names == member)
+            if positions.size == 0:
+                raise ValueError(
+                    f"groups: group {group_name!r} names column {member!r}, which "
+                    "is not a column of X."
+                )
+            indices.append(int(positions[0]))
+        elif isinstance(member, int | np.integer) and not isinstance(member, bool):
+            if not -n_features <= member < n_features:
+                raise ValueError(
+                    f"groups: group {group_name!r} has column index {member}, out "
+                    f"of range for X with {n_features} features."
+                )
+            indices.append(int(member) % n_features)
+        else:
+            raise TypeError(
+                f"groups: group {group_name!r} has member {member!r}; expected a "
+                "column index (int) or a column name (str)."
+            )
+    return np.asarray(indices, dtype=np.intp)
+
+
+def resolve_groups(groups, n_features, feature_names=None):
+    """Resolve a group specification into index arrays and names.
+
+    Parameters
+    ----------
+    groups : None, array-like of shape (n_features,), list of lists or dict
+        The specification (see the module docstring).
+    n_features : int
+        Number of columns of X.
+    feature_names : ndarray of str or None
+        Column names of X, needed when a dict names columns.
+
+    Returns
+    -------
+    indices : list of ndarray of int
+        Column indices of each group; together a partition of the columns.
+    names : list
+        One name per group: the label, the dict key, or the group's position.
+
+    Raises
+    ------
+    ValueError
+        Overlapping groups, out-of-range indices, unknown names, empty groups,
+        features in no group, or labels of the wrong length.
+    TypeError
+        A specification of an unknown type.
+    """
+    if groups is None:
+        return [np.array([j]) for j in range(n_features)], list(range(n_features))
+    if isinstance(groups, Mapping):
+        names = list(groups)
+        indices = [
+            _indices(groups[name], n_features, feature_names, name) for name in names
+        ]
+    elif isinstance(groups, str):
+        raise TypeError(
+            f"groups must be None, one label per feature, a list of index lists or "
+            f"a dict, got the string {groups!r}."
+        )
+    else:
+        items = list(groups)
+        if items and all(_is_index_list(item) for item in items):
+            names = list(range(len(items)))
+            indices = [
+                _indices(item, n_features, feature_names, name)
+                for name, item in zip(names, items, strict=True)
+            ]
+        else:
+            labels = np.asarray(items, dtype=object)
+            if labels.ndim != 1 or labels.shape[0] != n_features:
+                raise ValueError(
+                    f"groups: one label per feature expected ({n_features} labels), "
+                    f"got {labels.shape[0] if labels.ndim else 0}."
+                )
+            names, first = [], {}
+            for position, label in enumerate(labels):
+                if label not in first:
+                    first[label] = []
+                    names.append(label)
+                first[label].append(position)
+            indices = [np.asarray(first[name], dtype=np.intp) for name in names]
+
+    counts = np.zeros(n_features, dtype=int)
+    for group in indices:
+        np.add.at(counts, group, 1)
+    if np.any(counts > 1):
+        raise ValueError(
+            "groups overlap: column(s) "
+            f"{np.flatnonzero(counts > 1).tolist()} belong to more than one group."
+        )
+    if np.any(counts == 0):
+        raise ValueError(
+            "groups leave column(s) "
+            f"{np.flatnonzero(counts == 0).tolist()} in no group; every feature "
+            "must belong to exactly one group."
+        )
+    return indices, names
