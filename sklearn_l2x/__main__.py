@@ -7,6 +7,7 @@ ship with scikit-learn (no download) and prints what each picks and scores.
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
@@ -39,7 +40,7 @@ def _mean_log_loss_l2(X, y, lam):
     return result.x[:-1], result.x[-1]
 
 
-def tour_conventions(out=sys.stdout):
+def tour_conventions(plots=None):
     """λ ↔ C on the breast-cancer data: the exact map against 'λ = 1/C'."""
     from sklearn.datasets import load_breast_cancer
     from sklearn.linear_model import LogisticRegression
@@ -48,16 +49,13 @@ def tour_conventions(out=sys.stdout):
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     n = X.shape[0]
-    print(
-        "1. λ ↔ C: which LogisticRegression(C) minimises mean log-loss + λ‖w‖²?",
-        file=out,
-    )
-    print(f"   breast cancer data, n={n}, p={X.shape[1]}, standardised\n", file=out)
+    print("1. λ ↔ C: which LogisticRegression(C) minimises mean log-loss + λ‖w‖²?")
+    print(f"   breast cancer data, n={n}, p={X.shape[1]}, standardised\n")
     header = (
         f"   {'λ':>8} {'C exact':>10} {'max|Δw| exact':>14} "
         f"{'C = 1/λ':>10} {'max|Δw| naive':>14}"
     )
-    print(header, file=out)
+    print(header)
     for lam in (0.1, 0.01, 0.001):
         w_ref, _ = _mean_log_loss_l2(X, y, lam)
         C_exact = lambda_to_C(lam, n_samples=n)
@@ -67,24 +65,123 @@ def tour_conventions(out=sys.stdout):
             errors.append(np.max(np.abs(model.coef_[0] - w_ref)))
         print(
             f"   {lam:8.3g} {C_exact:10.4g} {errors[0]:14.1e} "
-            f"{1 / lam:10.4g} {errors[1]:14.2g}",
-            file=out,
+            f"{1 / lam:10.4g} {errors[1]:14.2g}"
         )
     print(
         "\n   The exact map is C = 1/(2·n·λ) (1/(2·Σs_i·λ) with weights); the\n"
         "   rule of thumb 'λ = 1/C' ignores n and a factor 2, and fits another"
-        " model.",
-        file=out,
+        " model."
     )
     alpha, l1_ratio = convert(0.1, source="l2x", target="ElasticNet", l1_ratio=0.5)
     print(
         "   The same for the elastic net: our (λ=0.1, l1_ratio=0.5) is "
-        f"ElasticNet(alpha={alpha:.4g}, l1_ratio={l1_ratio:.4g}).\n",
-        file=out,
+        f"ElasticNet(alpha={alpha:.4g}, l1_ratio={l1_ratio:.4g}).\n"
     )
 
 
-SECTIONS = {"conventions": tour_conventions}
+def _timed(func):
+    start = time.perf_counter()
+    result = func()
+    return result, time.perf_counter() - start
+
+
+def tour_adaptive_ridge(plots=None):
+    """AdaptiveRidge next to RidgeCV and GridSearchCV(Ridge) on diabetes."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge, RidgeCV
+    from sklearn.model_selection import GridSearchCV, train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_l2x import AdaptiveRidge
+
+    X, y = load_diabetes(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, random_state=0
+    )
+    n = len(y_train)
+    print("2. AdaptiveRidge: λ chosen during fit, continuously, from one decomposition")
+    print(
+        f"   diabetes data, {n} training / {len(y_test)} test rows, "
+        f"p={X.shape[1]}, standardised in a Pipeline\n"
+    )
+    print(
+        f"   {'model':<34} {'λ (ours)':>10} {'Ridge alpha':>12} "
+        f"{'test R²':>8} {'fit s':>7}"
+    )
+    grid = np.logspace(-4, 4, 50)
+    candidates = {
+        "AdaptiveRidge(criterion='gcv')": AdaptiveRidge(),
+        "AdaptiveRidge(criterion='loo')": AdaptiveRidge(criterion="loo"),
+        "AdaptiveRidge(criterion='evidence')": AdaptiveRidge(criterion="evidence"),
+        "AdaptiveRidge(cv=5)": AdaptiveRidge(cv=5),
+        "RidgeCV(50 alphas)": RidgeCV(alphas=grid),
+        "GridSearchCV(Ridge, 50 alphas)": GridSearchCV(Ridge(), {"alpha": grid}, cv=5),
+    }
+    fitted = {}
+    for name, estimator in candidates.items():
+        pipeline = make_pipeline(StandardScaler(), estimator)
+        _, seconds = _timed(lambda p=pipeline: p.fit(X_train, y_train))
+        model = pipeline[-1]
+        if hasattr(model, "alpha_"):
+            alpha = float(model.alpha_)
+        else:
+            alpha = model.best_params_["alpha"]
+        lam = convert(alpha, source="Ridge", target="l2x", n_samples=n)
+        score = pipeline.score(X_test, y_test)
+        fitted[name] = model
+        print(f"   {name:<34} {lam:10.4g} {alpha:12.4g} {score:8.3f} {seconds:7.3f}")
+    print(
+        "\n   λ is ours (mean squared error + λ‖w‖²); Ridge alpha = n·λ "
+        "(conventions.convert)."
+    )
+    print(
+        "   The grid searches can only return one of their 50 alphas; "
+        "AdaptiveRidge\n   returns the criterion's optimum itself.\n"
+    )
+    if plots is not None:
+        _plot_criteria(fitted, plots)
+
+
+def _plot_criteria(fitted, directory):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
+    for ax, name in zip(
+        axes,
+        [
+            "AdaptiveRidge(criterion='gcv')",
+            "AdaptiveRidge(criterion='loo')",
+            "AdaptiveRidge(criterion='evidence')",
+        ],
+        strict=True,
+    ):
+        model = fitted[name]
+        ax.semilogx(model.lam_path_, model.criterion_path_, color="0.4")
+        ax.axvline(model.lam_, color="C3", label=f"λ = {model.lam_:.3g}")
+        criterion = name.split("'")[1]
+        ax.set_title(criterion)
+        ax.set_xlabel("λ")
+        ax.set_ylabel(
+            {"gcv": "GCV score", "loo": "LOO MSE", "evidence": "log evidence"}[
+                criterion
+            ]
+        )
+        ax.legend()
+        low = np.argmin(np.abs(np.log(model.lam_path_ / model.lam_)))
+        window = slice(max(low - 15, 0), low + 15)
+        ax.set_xlim(model.lam_path_[window][0], model.lam_path_[window][-1])
+    fig.tight_layout()
+    path = Path(directory) / "adaptive_ridge_criteria.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    print(f"   wrote {path}\n")
+
+
+SECTIONS = {"conventions": tour_conventions, "ridge": tour_adaptive_ridge}
 
 
 def main(argv=None):
@@ -123,11 +220,20 @@ def main(argv=None):
         action="append",
         help="run only this section (repeatable)",
     )
+    parser.add_argument(
+        "--plots", metavar="DIR", help="also write the figures as PNG into DIR"
+    )
     args = parser.parse_args(argv)
+    if args.plots is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error("--plots needs matplotlib: pip install matplotlib")
+        Path(args.plots).mkdir(parents=True, exist_ok=True)
     print(f"sklearn_l2x {__version__} tour\n")
     start = time.perf_counter()
     for name in args.only or list(SECTIONS):
-        SECTIONS[name]()
+        SECTIONS[name](plots=args.plots)
     print(f"tour finished in {time.perf_counter() - start:.1f} s")
     return 0
 
