@@ -6,6 +6,9 @@ exactly to and from scikit-learn's ``C``/``alpha`` and other libraries' strength
 """
 
 from . import conventions
+from ._group_logistic import GroupL2LogisticRegression, lam_max
+from ._group_logistic_cv import GroupL2LogisticRegressionCV, group_l2_logistic_path
+from ._groups import groups_from_feature_names
 from ._ridge import AdaptiveRidge
 from .conventions import C_to_lambda, convert, lambda_to_C
 
@@ -14,8 +17,13 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "AdaptiveRidge",
     "C_to_lambda",
+    "GroupL2LogisticRegression",
+    "GroupL2LogisticRegressionCV",
     "convert",
     "conventions",
+    "group_l2_logistic_path",
+    "groups_from_feature_names",
+    "lam_max",
     "lambda_to_C",
     "__version__",
 ]

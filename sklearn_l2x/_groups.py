@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["resolve_groups"]
+__all__ = ["groups_from_feature_names", "resolve_groups"]
 
 
 def _is_index_list(item):
@@ -138,3 +138,69 @@ def resolve_groups(groups, n_features, feature_names=None):
             "must belong to exactly one group."
         )
     return indices, names
+
+
+def groups_from_feature_names(feature_names, input_features):
+    """Group the output columns of a fitted transformer by their input feature.
+
+    ``OneHotEncoder`` and ``ColumnTransformer`` name their outputs after their
+    inputs (``"color_red"``, ``"onehot__color_red"``, ``"num__age"``). This maps
+    every output column back to the input feature it was made from, so that all
+    one-hot columns of one categorical variable form one group and
+    :class:`~sklearn_l2x.GroupL2LogisticRegression` selects whole variables.
+
+    Parameters
+    ----------
+    feature_names : array-like of str
+        Output names, e.g. ``preprocessor.get_feature_names_out()``.
+    input_features : array-like of str
+        The names of the original columns (e.g. ``X.columns``).
+
+    Returns
+    -------
+    labels : list of str
+        For each output column, the input feature it comes from: pass it as
+        ``groups``.
+
+    Raises
+    ------
+    ValueError
+        If an output name matches no input feature.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.compose import make_column_transformer
+    >>> from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    >>> from sklearn_l2x import groups_from_feature_names
+    >>> X = pd.DataFrame({"color": ["red", "blue", "red"], "size": [1.0, 2.0, 3.0]})
+    >>> pre = make_column_transformer(
+    ...     (OneHotEncoder(), ["color"]), (StandardScaler(), ["size"])
+    ... ).fit(X)
+    >>> list(pre.get_feature_names_out())
+    ['onehotencoder__color_blue', 'onehotencoder__color_red', 'standardscaler__size']
+    >>> groups_from_feature_names(pre.get_feature_names_out(), X.columns)
+    ['color', 'color', 'size']
+    """
+    inputs = sorted((str(name) for name in input_features), key=len, reverse=True)
+    labels = []
+    for output in map(str, feature_names):
+        candidates = [output]
+        if "__" in output:
+            candidates.append(output.split("__", 1)[1])
+        match = next(
+            (
+                name
+                for candidate in candidates
+                for name in inputs
+                if candidate == name or candidate.startswith(name + "_")
+            ),
+            None,
+        )
+        if match is None:
+            raise ValueError(
+                f"Output feature {output!r} does not start with any input feature "
+                "name; pass the input_features the transformer was fitted on."
+            )
+        labels.append(match)
+    return labels

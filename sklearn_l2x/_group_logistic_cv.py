@@ -1,0 +1,346 @@
+"""Paths over λ and cross-validated λ for GroupL2LogisticRegression."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import _fit_context, clone
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import check_cv
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import validate_data
+
+from ._group_logistic import GroupL2LogisticRegression, _null_residual_norms
+from ._solvers.prox_newton import solve
+
+__all__ = ["GroupL2LogisticRegressionCV", "group_l2_logistic_path"]
+
+
+def _lam_grid(lam_top, lams, eps):
+    if not np.isscalar(lams):
+        grid = np.asarray(lams, dtype=np.float64)
+        if grid.ndim != 1 or grid.size == 0 or np.any(~np.isfinite(grid)):
+            raise ValueError("lams must be a non-empty 1-D array of finite values.")
+        if np.any(grid < 0):
+            raise ValueError("lams must be non-negative.")
+        return np.sort(grid)[::-1]
+    if not np.isfinite(lam_top) or lam_top <= 0:
+        raise ValueError(
+            "An automatic λ grid needs a finite, positive lam_max (group_ratio > 0 "
+            "and a target that depends on X); pass lams explicitly."
+        )
+    return np.geomspace(lam_top, lam_top * eps, int(lams))
+
+
+def _path(estimator, X, y, sample_weight, lams, eps):
+    """Solutions along a descending λ grid, each warm-started from the last."""
+    X, loss, penalty = estimator._prepare(X, y, sample_weight, reset=True)
+    top = np.inf
+    if estimator.group_ratio > 0:
+        norms = _null_residual_norms(X, loss, penalty, estimator.fit_intercept)
+        top = float(norms.max(initial=0.0) / estimator.group_ratio)
+    grid = _lam_grid(top, lams, eps)
+    W = np.zeros((X.shape[1], loss.n_outputs))
+    b = loss.null_intercept(estimator.fit_intercept)
+    coefs, intercepts, infos = [], [], []
+    for lam in grid:
+        penalty.lam = float(lam)
+        W, b, info = solve(
+            X,
+            loss,
+            penalty,
+            W,
+            b,
+            fit_intercept=estimator.fit_intercept,
+            tol=estimator.tol,
+            max_iter=estimator.max_iter,
+        )
+        coefs.append(W.T.copy())
+        intercepts.append(b.copy())
+        infos.append(info)
+    return grid, np.array(coefs), np.array(intercepts), infos
+
+
+def group_l2_logistic_path(
+    X,
+    y,
+    *,
+    lams=50,
+    eps=1e-3,
+    groups=None,
+    group_ratio=1.0,
+    group_weights=None,
+    sample_weight=None,
+    class_weight=None,
+    fit_intercept=True,
+    tol=1e-6,
+    max_iter=500,
+):
+    """Group-L2 logistic regression along a descending λ grid, warm-started.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    lams : int or array-like, default=50
+        Number of λ values, log-spaced from ``lam_max`` down to
+        ``eps·lam_max``, or the λ values themselves (sorted descending).
+    eps : float, default=1e-3
+        Ratio of the smallest to the largest λ of an automatic grid.
+    groups, group_ratio, group_weights, class_weight, fit_intercept, tol, \
+max_iter
+        As in :class:`GroupL2LogisticRegression`.
+    sample_weight : array-like of shape (n_samples,), default=None
+
+    Returns
+    -------
+    lams : ndarray of shape (n_lams,)
+        The grid, descending.
+    coefs : ndarray of shape (n_lams, n_outputs, n_features)
+        Coefficients (``n_outputs`` = 1 for two classes).
+    intercepts : ndarray of shape (n_lams, n_outputs)
+    dual_gaps : ndarray of shape (n_lams,)
+        Relative duality gap of each solution.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn_l2x import group_l2_logistic_path
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> lams, coefs, intercepts, gaps = group_l2_logistic_path(X, y, lams=5)
+    >>> [int((c != 0).sum()) for c in coefs]
+    [0, 4, 9, 17, 22]
+    """
+    estimator = GroupL2LogisticRegression(
+        groups=groups,
+        group_ratio=group_ratio,
+        group_weights=group_weights,
+        class_weight=class_weight,
+        fit_intercept=fit_intercept,
+        tol=tol,
+        max_iter=max_iter,
+    )
+    grid, coefs, intercepts, infos = _path(estimator, X, y, sample_weight, lams, eps)
+    gaps = np.array([info["relative_gap"] for info in infos])
+    return grid, coefs, intercepts, gaps
+
+
+def _fold_scores(template, X, y, sample_weight, train, test, lams, scorer):
+    """Scores of every λ of the path fitted on ``train``, on ``test``."""
+    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+    sw_train = None if sample_weight is None else sample_weight[train]
+    estimator = clone(template)
+    _, coefs, intercepts, _ = _path(estimator, X_train, y_train, sw_train, lams, None)
+    scores = []
+    for coef, intercept in zip(coefs, intercepts, strict=True):
+        estimator.coef_, estimator.intercept_ = coef, intercept
+        scores.append(scorer(estimator, X_test, y_test))
+    return np.array(scores)
+
+
+class GroupL2LogisticRegressionCV(GroupL2LogisticRegression):
+    """GroupL2LogisticRegression with λ chosen by cross-validation.
+
+    For every fold, the whole λ path (descending from ``lam_max``, each fit
+    warm-started from the previous one) is fitted on the training part and
+    scored on the held-out part; the folds run in parallel with joblib. The λ
+    with the best mean score (the largest one among ties) is refitted on all
+    the data.
+
+    Read more in the :ref:`User Guide <group_logistic>`.
+
+    Parameters
+    ----------
+    groups, group_ratio, group_weights, fit_intercept, class_weight, tol, \
+max_iter, verbose
+        As in :class:`GroupL2LogisticRegression`.
+    lams : int or array-like, default=30
+        Number of λ values (log-spaced from ``lam_max`` of the whole data to
+        ``eps·lam_max``) or the values themselves.
+    eps : float, default=1e-3
+        Ratio of the smallest to the largest λ of the automatic grid.
+    cv : int, cross-validation generator or iterable, default=None
+        Folds (None means 5-fold stratified).
+    scoring : str or callable, default=None
+        Scorer (None means accuracy, the estimator's ``score``).
+    n_jobs : int, default=None
+        Folds fitted in parallel (joblib; any backend, e.g. dask).
+    refit : bool, default=True
+        Refit on all data at the best λ. If False, the coefficients are the
+        average over folds of the solutions at the best λ.
+
+    Attributes
+    ----------
+    lam_ : float
+        The chosen λ.
+    lams_ : ndarray of shape (n_lams,)
+        The grid, descending.
+    scores_ : ndarray of shape (n_folds, n_lams)
+        Held-out scores.
+    classes_, coef_, intercept_, n_iter_, dual_gap_, groups_, group_names_, \
+active_groups_, n_features_in_, feature_names_in_
+        As in :class:`GroupL2LogisticRegression` (from the refit).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn_l2x import GroupL2LogisticRegressionCV
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> model = make_pipeline(
+    ...     StandardScaler(), GroupL2LogisticRegressionCV(lams=10, cv=3)
+    ... ).fit(X, y)
+    >>> model[-1].scores_.shape
+    (3, 10)
+    """
+
+    _parameter_constraints: dict = {
+        **GroupL2LogisticRegression._parameter_constraints,
+        "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "eps": [Interval(Real, 0, 1, closed="neither")],
+        "cv": ["cv_object"],
+        "scoring": [str, callable, None],
+        "n_jobs": [Integral, None],
+        "refit": ["boolean"],
+    }
+    _parameter_constraints.pop("lam")
+    _parameter_constraints.pop("warm_start")
+
+    def __init__(
+        self,
+        groups=None,
+        *,
+        lams=30,
+        eps=1e-3,
+        group_ratio=1.0,
+        group_weights=None,
+        fit_intercept=True,
+        class_weight=None,
+        tol=1e-6,
+        max_iter=500,
+        cv=None,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        verbose=0,
+    ):
+        super().__init__(
+            groups=groups,
+            group_ratio=group_ratio,
+            group_weights=group_weights,
+            fit_intercept=fit_intercept,
+            class_weight=class_weight,
+            tol=tol,
+            max_iter=max_iter,
+            verbose=verbose,
+        )
+        self.lams = lams
+        self.eps = eps
+        self.cv = cv
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.refit = refit
+
+    def _template(self, lam):
+        return GroupL2LogisticRegression(
+            groups=self.groups,
+            lam=lam,
+            group_ratio=self.group_ratio,
+            group_weights=self.group_weights,
+            fit_intercept=self.fit_intercept,
+            class_weight=self.class_weight,
+            tol=self.tol,
+            max_iter=self.max_iter,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Choose λ by cross-validation, then refit.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : GroupL2LogisticRegressionCV
+            The fitted estimator.
+        """
+        X, y = validate_data(
+            self, X, y, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
+        )
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        template = self._template(1.0)
+        if hasattr(self, "feature_names_in_"):
+            template.feature_names_in_ = self.feature_names_in_
+        # One grid for all folds, from the whole data's lam_max.
+        top_estimator = clone(template)
+        X_checked, loss, penalty = top_estimator._prepare(X, y, sample_weight, True)
+        top = np.inf
+        if self.group_ratio > 0:
+            norms = _null_residual_norms(X_checked, loss, penalty, self.fit_intercept)
+            top = float(norms.max(initial=0.0) / self.group_ratio)
+        grid = _lam_grid(top, self.lams, self.eps)
+        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
+        scorer = check_scoring(template, scoring=self.scoring)
+        scores = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fold_scores)(
+                template, X, y, sample_weight, train, test, grid, scorer
+            )
+            for train, test in folds
+        )
+        self.scores_ = np.array(scores)
+        self.lams_ = grid
+        mean = self.scores_.mean(axis=0)
+        best = int(np.flatnonzero(mean >= mean.max() - 1e-12)[0])
+        self.lam_ = float(grid[best])
+        final = self._template(self.lam_)
+        if hasattr(self, "feature_names_in_"):
+            final.feature_names_in_ = self.feature_names_in_
+        if self.refit:
+            final.fit(X, y, sample_weight)
+        else:
+            fold_fits = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_fold)(final, X, y, sample_weight, train)
+                for train, _ in folds
+            )
+            final.coef_ = np.mean([f.coef_ for f in fold_fits], axis=0)
+            final.intercept_ = np.mean([f.intercept_ for f in fold_fits], axis=0)
+            final.classes_ = fold_fits[0].classes_
+            final.n_iter_ = max(f.n_iter_ for f in fold_fits)
+            final.dual_gap_ = max(f.dual_gap_ for f in fold_fits)
+            final.groups_, final.group_names_ = (
+                fold_fits[0].groups_,
+                fold_fits[0].group_names_,
+            )
+            norms = penalty.group_norms(final.coef_.T)
+            final.active_groups_ = [
+                name
+                for name, norm in zip(final.group_names_, norms, strict=True)
+                if norm > 0
+            ]
+        for name in (
+            "classes_",
+            "coef_",
+            "intercept_",
+            "n_iter_",
+            "dual_gap_",
+            "groups_",
+            "group_names_",
+            "active_groups_",
+        ):
+            setattr(self, name, getattr(final, name))
+        return self
+
+
+def _fit_fold(estimator, X, y, sample_weight, train):
+    sw = None if sample_weight is None else sample_weight[train]
+    return clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train), sw)

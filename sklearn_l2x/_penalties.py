@@ -1,0 +1,109 @@
+"""Penalties on the coefficient matrix W (p features × K outputs).
+
+A penalty knows its value, its proximal operator, how far a gradient is from
+satisfying its optimality conditions, and its part of the dual objective; it
+knows nothing of losses or data. Formulas: ``conventions.md`` §4 (with our
+convention ``λ·[ratio·Σ ω_g‖W_g‖ + (1 − ratio)‖W‖²]``, i.e. the reference's group
+strength ``λ·ratio`` and ``ρ = 2λ(1 − ratio)``).
+"""
+
+import numpy as np
+
+
+class GroupL2:
+    """``lam · [ratio · Σ_g ω_g ‖W_g‖_F + (1 − ratio) · ‖W‖_F²]``.
+
+    Parameters
+    ----------
+    groups : list of ndarray of int
+        A partition of the p rows of W.
+    weights : ndarray of shape (n_groups,)
+        ω_g > 0.
+    lam : float
+        Overall strength λ >= 0.
+    ratio : float in [0, 1]
+        Share of the group term (``group_ratio``).
+    """
+
+    def __init__(self, groups, weights, lam, ratio):
+        self.groups = groups
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.lam = float(lam)
+        self.ratio = float(ratio)
+        n_features = sum(len(g) for g in groups)
+        self.membership = np.empty(n_features, dtype=np.intp)
+        for position, group in enumerate(groups):
+            self.membership[group] = position
+        self.n_groups = len(groups)
+        # Singleton groups in feature order (the lasso): norms need no bincount.
+        self._singletons = self.n_groups == n_features and np.array_equal(
+            self.membership, np.arange(n_features)
+        )
+
+    @property
+    def group_strength(self):
+        """λ·ratio, the factor of Σ ω_g‖W_g‖."""
+        return self.lam * self.ratio
+
+    @property
+    def ridge(self):
+        """ρ with the ridge part written (ρ/2)‖W‖²: ρ = 2λ(1 − ratio)."""
+        return 2.0 * self.lam * (1.0 - self.ratio)
+
+    def group_norms(self, M):
+        """‖M_g‖_F for every group, M of shape (p, K)."""
+        row_squares = np.einsum("ij,ij->i", M, M)
+        if self._singletons:
+            return np.sqrt(row_squares)
+        return np.sqrt(
+            np.bincount(self.membership, weights=row_squares, minlength=self.n_groups)
+        )
+
+    def value(self, W):
+        return float(
+            self.group_strength * self.weights @ self.group_norms(W)
+            + 0.5 * self.ridge * np.sum(W * W)
+        )
+
+    def prox(self, V, step):
+        """argmin_W ½‖W − V‖² + step·penalty(W), blockwise (closed form)."""
+        norms = self.group_norms(V)
+        threshold = step * self.group_strength * self.weights
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrink = np.where(norms > threshold, 1.0 - threshold / norms, 0.0)
+        shrink /= 1.0 + step * self.ridge
+        return V * shrink[self.membership][:, None]
+
+    def kkt_violation(self, W, gradient):
+        """Per group, the distance of −∇_g from the subdifferential at W_g.
+
+        Zero groups: ``max(‖∇_g‖ − λ_grp ω_g, 0)``; non-zero groups:
+        ``‖∇_g + ρW_g + λ_grp ω_g W_g/‖W_g‖‖``.
+        """
+        norms = self.group_norms(W)
+        active = norms > 0
+        radius = self.group_strength * self.weights
+        inactive_violation = np.maximum(self.group_norms(gradient) - radius, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            direction = np.where(active, radius / norms, 0.0)[self.membership]
+        residual = gradient + self.ridge * W + direction[:, None] * W
+        active_violation = self.group_norms(residual)
+        return np.where(active, active_violation, inactive_violation)
+
+    def dual_scaling(self, gradient):
+        """Largest t <= 1 keeping t·∇ dual-feasible (needed when ρ = 0)."""
+        if self.ridge > 0:
+            return 1.0
+        radius = self.group_strength * self.weights
+        ratios = self.group_norms(gradient) / np.where(radius > 0, radius, np.inf)
+        worst = ratios.max(initial=0.0)
+        return 1.0 if worst <= 1.0 else 1.0 / worst
+
+    def dual_term(self, gradient):
+        """−Σ_g (‖X_gᵀU‖ − λ_grp ω_g)₊²/(2ρ) for ρ > 0 (0 when ρ = 0)."""
+        if self.ridge <= 0:
+            return 0.0
+        excess = np.maximum(
+            self.group_norms(gradient) - self.group_strength * self.weights, 0.0
+        )
+        return -float(np.sum(excess**2)) / (2.0 * self.ridge)
