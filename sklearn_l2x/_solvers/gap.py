@@ -25,6 +25,8 @@ def optimal_intercept(loss, eta_without_intercept, intercept, fit_intercept):
         if np.max(np.abs(gradient)) <= 1e-15:
             break
         hessian = loss.hessian_weights(eta).sum(axis=0)
+        if not (np.all(np.isfinite(hessian)) and np.all(np.isfinite(gradient))):
+            break
         step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
         if gradient @ step <= 1e-15 * abs(value):
             break  # the Newton decrement is below rounding: b is optimal

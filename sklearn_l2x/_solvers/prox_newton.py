@@ -246,6 +246,11 @@ def solve(
             )
         else:
             X_aug = X_ws
+        column_sq = np.asarray(
+            (X_aug.multiply(X_aug) if sp.issparse(X_aug) else X_aug**2).T
+            @ loss.scaled_sw[:, 0]
+        ).ravel()
+        damping = 1e-10 * loss.lipschitz_factor * max(column_sq.max(initial=0.0), 1.0)
         # Features outside the working set are zero, so η depends on X_ws only.
         W_ws = W[columns]
         eta_out = eta - np.asarray(X_ws @ W_ws) - b
@@ -256,6 +261,9 @@ def solve(
             residual = loss.gradient(eta)
             grad_aug = np.asarray(X_aug.T @ residual)
             H = _hessian(X_aug, loss.hessian_weights(eta))
+            # Saturated probabilities (separable data, tiny λ) make H nearly
+            # zero; a floor relative to the curvature bound keeps steps finite.
+            H[np.diag_indices_from(H)] += damping
             delta_W, delta_b = _quadratic_prox(
                 grad_aug,
                 H,
@@ -301,4 +309,8 @@ def solve(
         W[columns] = W_ws
         ws_size = min(penalty.n_groups, 2 * ws_size)
     info["n_iter"] = n_iter
+    if K > 1 and fit_intercept:
+        # Softmax intercepts are defined up to a common shift: report the
+        # representative with mean zero, so equal models print equal numbers.
+        b = b - b.mean()
     return W, b, info

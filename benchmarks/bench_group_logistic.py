@@ -1,0 +1,246 @@
+"""GroupL2LogisticRegression against skglm, adelie and group-lasso.
+
+Run in an environment that has the peers (they pin their own numpy, so use a
+separate venv with sklearn_l2x installed too)::
+
+    python -m venv peers && peers/bin/pip install skglm adelie group-lasso -e .
+    peers/bin/python benchmarks/bench_group_logistic.py
+
+Everything runs in this one process, side by side. For each problem, ours is
+fitted to a relative duality gap of 1e-8; each peer runs with a tight tolerance
+and is timed; its solution is then scored with *our* objective, so "excess"
+is how far above our certified optimum it stopped (relative to the objective).
+Peers that are not installed are reported as such.
+"""
+
+import argparse
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit, log_softmax
+
+from sklearn_l2x import GroupL2LogisticRegression, group_l2_logistic_path, lam_max
+
+
+def objective(X, y, coef, intercept, lam, groups):
+    """Mean log-loss (cross-entropy) + λ Σ_g √|g| ‖W_g‖, from scratch."""
+    eta = np.asarray(X @ coef.T) + intercept
+    if coef.shape[0] == 1:
+        p = np.clip(expit(eta[:, 0]), 1e-300, 1 - 1e-16)
+        loss = -np.mean(y * np.log(p) + (1 - y) * np.log1p(-p))
+    else:
+        loss = -np.mean(log_softmax(eta, axis=1)[np.arange(len(y)), y])
+    penalty = sum(np.sqrt(len(g)) * np.linalg.norm(coef[:, g]) for g in groups)
+    return loss + lam * penalty
+
+
+def make_problem(kind, seed=0):
+    rng = np.random.default_rng(seed)
+    if kind == "onehot":
+        n, n_vars = 2000, 20
+        levels = rng.integers(5, 40, size=n_vars)
+        codes = np.column_stack([rng.integers(0, k, size=n) for k in levels])
+        offsets = np.r_[0, np.cumsum(levels)[:-1]]
+        rows = np.repeat(np.arange(n), n_vars)
+        X = sp.csr_matrix(
+            (np.ones(n * n_vars), (rows, (codes + offsets).ravel())),
+            shape=(n, levels.sum()),
+        )
+        groups = [np.arange(o, o + k) for o, k in zip(offsets, levels, strict=True)]
+        effects = [rng.normal(size=k) * (j < 4) for j, k in enumerate(levels)]
+        logit = sum(effects[j][codes[:, j]] for j in range(n_vars))
+        y = (rng.uniform(size=n) < expit(logit)).astype(int)
+        return X, y, groups
+    n, p, K = {
+        "binary_1000x1000": (1000, 1000, 2),
+        "binary_1000x5000": (1000, 5000, 2),
+        "multinomial_1000x500": (1000, 500, 3),
+    }[kind]
+    latent = rng.normal(size=(n, 10))
+    X = latent @ rng.normal(size=(10, p)) * 0.3 + rng.normal(size=(n, p))
+    groups = [np.arange(j, j + 5) for j in range(0, p, 5)]
+    W = np.zeros((p, K))
+    for g in rng.choice(len(groups), size=10, replace=False):
+        W[groups[g]] = rng.normal(size=(5, K))
+    eta = X @ W / np.sqrt(10)
+    if K == 2:
+        y = (rng.uniform(size=n) < expit(eta[:, 1] - eta[:, 0])).astype(int)
+    else:
+        cumulative = np.cumsum(np.exp(log_softmax(eta, axis=1)), axis=1)
+        y = (rng.uniform(size=(n, 1)) > cumulative).sum(axis=1)
+    return X, y, groups
+
+
+def best_time(repeat, func, *args, **kwargs):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func(*args, **kwargs)
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def run_skglm(X, y, groups, lam, tol):
+    from skglm.datafits import LogisticGroup
+    from skglm.penalties import WeightedGroupL2
+    from skglm.solvers import GroupProxNewton
+    from skglm.utils.data import grp_converter
+
+    if len(np.unique(y)) > 2 or sp.issparse(X):
+        raise NotImplementedError("skglm's group logistic is binary and dense only")
+    grp_ptr, grp_indices = grp_converter([list(g) for g in groups], X.shape[1])
+    weights = np.sqrt(np.diff(grp_ptr)).astype(float)
+    datafit = LogisticGroup(grp_ptr, grp_indices)
+    penalty = WeightedGroupL2(lam, weights, grp_ptr, grp_indices)
+    solver = GroupProxNewton(tol=tol, fit_intercept=True, max_iter=100)
+    w = solver.solve(np.asfortranarray(X), 2.0 * y - 1.0, datafit, penalty)[0]
+    return w[None, :-1], np.array([w[-1]])
+
+
+def run_adelie(X, y, groups, lam, tol):
+    import adelie as ad
+
+    if sp.issparse(X):
+        raise NotImplementedError("dense X only in this script")
+    K = len(np.unique(y))
+    starts = np.array([g[0] for g in groups])
+    Xf = np.asfortranarray(X)
+    if K == 2:
+        glm = ad.glm.binomial(y.astype(float))
+    else:
+        glm = ad.glm.multinomial(np.eye(K)[y].astype(float))
+    top = lam_max(X, y, groups=groups)
+    path = np.geomspace(top, lam, 20)
+    state = ad.grpnet(
+        Xf,
+        glm,
+        groups=starts,
+        lmda_path=path,
+        tol=tol,
+        early_exit=False,
+        progress_bar=False,
+        intercept=True,
+        adev_tol=1.0,
+        ddev_tol=0,
+    )
+    beta = state.betas[-1].toarray()
+    intercept = np.atleast_1d(state.intercepts[-1])
+    if K == 2:
+        return beta, intercept
+    return beta.reshape(X.shape[1], K).T, intercept
+
+
+def run_group_lasso(X, y, groups, lam, tol):
+    from group_lasso import LogisticGroupLasso
+
+    labels = np.empty(X.shape[1], dtype=int)
+    for position, g in enumerate(groups):
+        labels[g] = position
+    K = len(np.unique(y))
+    # It fits K softmax columns even for two classes; with W₀ = −W₁ at the
+    # optimum, ‖W_g‖_F = ‖w_g‖/√2, so its group_reg is √2·λ for the same problem.
+    model = LogisticGroupLasso(
+        groups=labels,
+        group_reg=lam * (np.sqrt(2) if K == 2 else 1.0),
+        l1_reg=0,
+        n_iter=1000,
+        tol=tol,
+        supress_warning=True,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    W = np.asarray(model.coef_).T
+    b = np.asarray(model.intercept_).ravel()
+    if K == 2:
+        return (W[1] - W[0])[None, :], np.array([b[1] - b[0]])
+    return W, b
+
+
+PEERS = {"skglm": run_skglm, "adelie": run_adelie, "group-lasso": run_group_lasso}
+
+
+def first_fit_ratio(kind):
+    """Time of the first fit in a fresh process over a warm fit's."""
+    code = (
+        "import time, sys; sys.path.insert(0, 'benchmarks');"
+        "from bench_group_logistic import make_problem;"
+        "from sklearn_l2x import GroupL2LogisticRegression, lam_max;"
+        f"X, y, g = make_problem({kind!r}); lam = 0.1 * lam_max(X, y, groups=g);"
+        "m = GroupL2LogisticRegression(g, lam=lam, tol=1e-8);"
+        "t = time.perf_counter(); m.fit(X, y); first = time.perf_counter() - t;"
+        "t = time.perf_counter(); m.fit(X, y); warm = time.perf_counter() - t;"
+        "print(first / warm)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return float(out.stdout.strip())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--problems",
+        nargs="*",
+        default=[
+            "binary_1000x1000",
+            "binary_1000x5000",
+            "multinomial_1000x500",
+            "onehot",
+        ],
+    )
+    args = parser.parse_args()
+    print(
+        "GroupL2LogisticRegression benchmark; ratio = ours / peer time "
+        "(< 1: we are faster)"
+    )
+    for kind in args.problems:
+        X, y, groups = make_problem(kind)
+        lam = 0.1 * lam_max(X, y, groups=groups)
+        print(
+            f"\n{kind}: n={X.shape[0]}, p={X.shape[1]}, {len(groups)} groups, "
+            f"{len(np.unique(y))} classes, λ = 0.1·λ_max"
+        )
+        model = GroupL2LogisticRegression(groups, lam=lam, tol=1e-8)
+        ours_time, model = best_time(args.repeat, model.fit, X, y)
+        best = objective(X, y, model.coef_, model.intercept_, lam, groups)
+        print(
+            f"  {'sklearn_l2x':<12} {ours_time:8.3f} s   gap {model.dual_gap_:.1e}  "
+            f"active groups {len(model.active_groups_)}"
+        )
+        for name, runner in PEERS.items():
+            try:
+                peer_time, (coef, intercept) = best_time(
+                    args.repeat, runner, X, y, groups, lam, 1e-10
+                )
+            except ImportError:
+                print(f"  {name:<12} not installed")
+                continue
+            except Exception as error:  # a peer that cannot run this problem
+                print(f"  {name:<12} skipped: {type(error).__name__}: {error}")
+                continue
+            value = objective(X, y, coef, intercept, lam, groups)
+            excess = (value - best) / abs(best)
+            print(
+                f"  {name:<12} {peer_time:8.3f} s   ratio {ours_time / peer_time:6.2f}"
+                f"   excess objective {excess:+.1e}"
+            )
+        path_time, _ = best_time(
+            1, group_l2_logistic_path, X, y, groups=groups, lams=50, tol=1e-8
+        )
+        print(
+            f"  50-point path {path_time:.3f} s = {path_time / ours_time:.1f} "
+            "single fits (target < 10)"
+        )
+        print(
+            f"  first fit in a fresh process / warm fit: {first_fit_ratio(kind):.2f} "
+            "(target ≤ 1.2)"
+        )
+
+
+if __name__ == "__main__":
+    main()
