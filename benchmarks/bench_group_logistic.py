@@ -87,7 +87,7 @@ def best_time(repeat, func, *args, **kwargs):
 def run_skglm(X, y, groups, lam, tol):
     from skglm.datafits import LogisticGroup
     from skglm.penalties import WeightedGroupL2
-    from skglm.solvers import GroupProxNewton
+    from skglm.solvers import GroupBCD, GroupProxNewton
     from skglm.utils.data import grp_converter
 
     if len(np.unique(y)) > 2 or sp.issparse(X):
@@ -96,8 +96,15 @@ def run_skglm(X, y, groups, lam, tol):
     weights = np.sqrt(np.diff(grp_ptr)).astype(float)
     datafit = LogisticGroup(grp_ptr, grp_indices)
     penalty = WeightedGroupL2(lam, weights, grp_ptr, grp_indices)
-    solver = GroupProxNewton(tol=tol, fit_intercept=True, max_iter=100)
-    w = solver.solve(np.asfortranarray(X), 2.0 * y - 1.0, datafit, penalty)[0]
+    Xf, y_pm = np.asfortranarray(X), 2.0 * y - 1.0
+    try:
+        solver = GroupProxNewton(tol=tol, fit_intercept=True, max_iter=100)
+        w = solver.solve(Xf, y_pm, datafit, penalty)[0]
+    except np.linalg.LinAlgError:
+        # GroupProxNewton sometimes fails here (non-finite Hessian); its
+        # GroupBCD sibling is the other solver skglm offers for this datafit.
+        solver = GroupBCD(tol=tol, fit_intercept=True, max_iter=1000)
+        w = solver.solve(Xf, y_pm, datafit, penalty)[0]
     return w[None, :-1], np.array([w[-1]])
 
 
@@ -137,6 +144,8 @@ def run_adelie(X, y, groups, lam, tol):
 def run_group_lasso(X, y, groups, lam, tol):
     from group_lasso import LogisticGroupLasso
 
+    if X.shape[1] > 1000:
+        raise NotImplementedError("too slow beyond p=1000 (22 s already at p=1000)")
     labels = np.empty(X.shape[1], dtype=int)
     for position, g in enumerate(groups):
         labels[g] = position
@@ -229,12 +238,13 @@ def main():
                 f"  {name:<12} {peer_time:8.3f} s   ratio {ours_time / peer_time:6.2f}"
                 f"   excess objective {excess:+.1e}"
             )
+        # The path from λ_max down to this problem's λ, warm-started.
         path_time, _ = best_time(
-            1, group_l2_logistic_path, X, y, groups=groups, lams=50, tol=1e-8
+            1, group_l2_logistic_path, X, y, groups=groups, lams=50, eps=0.1, tol=1e-8
         )
         print(
-            f"  50-point path {path_time:.3f} s = {path_time / ours_time:.1f} "
-            "single fits (target < 10)"
+            f"  50-point path λ_max → λ: {path_time:.3f} s = "
+            f"{path_time / ours_time:.1f} single fits (target < 10)"
         )
         print(
             f"  first fit in a fresh process / warm fit: {first_fit_ratio(kind):.2f} "

@@ -68,11 +68,14 @@ def _group_weights(groups, group_weights):
     return weights
 
 
-def _null_residual_norms(X, loss, penalty, fit_intercept):
-    """‖X_gᵀR₀‖_F/ω_g at W = 0 with the optimal intercept."""
+def _lam_max(X, loss, penalty, fit_intercept):
+    """max_g ‖X_gᵀR₀‖_F/(ratio·ω_g) at W = 0 with the optimal intercept."""
+    if penalty.ratio == 0:
+        return np.inf
     eta = np.zeros((X.shape[0], loss.n_outputs)) + loss.null_intercept(fit_intercept)
     gradient = np.asarray(X.T @ loss.gradient(eta))
-    return penalty.group_norms(gradient) / penalty.weights
+    norms = penalty.group_norms(gradient) / penalty.weights
+    return float(norms.max(initial=0.0) / penalty.ratio)
 
 
 def lam_max(
@@ -128,10 +131,7 @@ def lam_max(
         fit_intercept=fit_intercept,
     )
     X, loss, penalty = estimator._prepare(X, y, sample_weight, reset=True)
-    if group_ratio == 0:
-        return np.inf
-    norms = _null_residual_norms(X, loss, penalty, fit_intercept)
-    return float(norms.max(initial=0.0) / group_ratio)
+    return _lam_max(X, loss, penalty, fit_intercept)
 
 
 class GroupL2LogisticRegression(ClassifierMixin, BaseEstimator):

@@ -11,7 +11,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
-from ._group_logistic import GroupL2LogisticRegression, _null_residual_norms
+from ._group_logistic import GroupL2LogisticRegression, _lam_max
 from ._solvers.prox_newton import solve
 
 __all__ = ["GroupL2LogisticRegressionCV", "group_l2_logistic_path"]
@@ -36,11 +36,7 @@ def _lam_grid(lam_top, lams, eps):
 def _path(estimator, X, y, sample_weight, lams, eps):
     """Solutions along a descending λ grid, each warm-started from the last."""
     X, loss, penalty = estimator._prepare(X, y, sample_weight, reset=True)
-    top = np.inf
-    if estimator.group_ratio > 0:
-        norms = _null_residual_norms(X, loss, penalty, estimator.fit_intercept)
-        top = float(norms.max(initial=0.0) / estimator.group_ratio)
-    grid = _lam_grid(top, lams, eps)
+    grid = _lam_grid(_lam_max(X, loss, penalty, estimator.fit_intercept), lams, eps)
     W = np.zeros((X.shape[1], loss.n_outputs))
     b = loss.null_intercept(estimator.fit_intercept)
     coefs, intercepts, infos = [], [], []
@@ -247,16 +243,14 @@ active_groups_, n_features_in_, feature_names_in_
         self.refit = refit
 
     def _template(self, lam):
-        return GroupL2LogisticRegression(
-            groups=self.groups,
-            lam=lam,
-            group_ratio=self.group_ratio,
-            group_weights=self.group_weights,
-            fit_intercept=self.fit_intercept,
-            class_weight=self.class_weight,
-            tol=self.tol,
-            max_iter=self.max_iter,
-        )
+        """The single-λ estimator with this one's shared parameters."""
+        shared = GroupL2LogisticRegression().get_params()
+        params = {
+            name: value
+            for name, value in self.get_params().items()
+            if name in shared and name != "verbose"
+        }
+        return GroupL2LogisticRegression(lam=lam, **params)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -282,12 +276,8 @@ active_groups_, n_features_in_, feature_names_in_
         if hasattr(self, "feature_names_in_"):
             template.feature_names_in_ = self.feature_names_in_
         # One grid for all folds, from the whole data's lam_max.
-        top_estimator = clone(template)
-        X_checked, loss, penalty = top_estimator._prepare(X, y, sample_weight, True)
-        top = np.inf
-        if self.group_ratio > 0:
-            norms = _null_residual_norms(X_checked, loss, penalty, self.fit_intercept)
-            top = float(norms.max(initial=0.0) / self.group_ratio)
+        X_checked, loss, penalty = clone(template)._prepare(X, y, sample_weight, True)
+        top = _lam_max(X_checked, loss, penalty, self.fit_intercept)
         grid = _lam_grid(top, self.lams, self.eps)
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         scorer = check_scoring(template, scoring=self.scoring)
