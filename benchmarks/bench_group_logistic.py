@@ -224,7 +224,7 @@ def main():
         for name, runner in PEERS.items():
             try:
                 peer_time, (coef, intercept) = best_time(
-                    args.repeat, runner, X, y, groups, lam, 1e-10
+                    args.repeat, runner, X, y, groups, lam, 1e-8
                 )
             except ImportError:
                 print(f"  {name:<12} not installed")
