@@ -202,6 +202,13 @@ def main():
             "onehot",
         ],
     )
+    parser.add_argument(
+        "--peers",
+        nargs="*",
+        default=list(PEERS),
+        choices=list(PEERS),
+        help="peers to run (default: all that are installed)",
+    )
     args = parser.parse_args()
     print(
         "GroupL2LogisticRegression benchmark; ratio = ours / peer time "
@@ -221,7 +228,8 @@ def main():
             f"  {'sklearn_l2x':<12} {ours_time:8.3f} s   gap {model.dual_gap_:.1e}  "
             f"active groups {len(model.active_groups_)}"
         )
-        for name, runner in PEERS.items():
+        for name in args.peers:
+            runner = PEERS[name]
             try:
                 peer_time, (coef, intercept) = best_time(
                     args.repeat, runner, X, y, groups, lam, 1e-8
