@@ -46,25 +46,33 @@ def make_data(n, p, k=1, seed=0):
     return X, (y[:, 0] if k == 1 else y)
 
 
-def decomposition_floor(X, repeat):
-    """The cheapest of the decompositions AdaptiveRidge could use."""
+def floor_candidates(X):
+    """The decompositions AdaptiveRidge could use (Gram formation included)."""
     n, p = X.shape
-    candidates = (
-        {
+    if n > p:
+        candidates = {
             f"eigh(XᵀX, {driver})": lambda d=driver: linalg.eigh(X.T @ X, driver=d)
             for driver in ("evd", "evr")
         }
-        if n > p
-        else {
+    else:
+        candidates = {
             f"eigh(XXᵀ, {driver})": lambda d=driver: linalg.eigh(X @ X.T, driver=d)
             for driver in ("evd", "evr")
         }
-    )
     if min(n, p) <= 1000:
         candidates["thin SVD"] = lambda: linalg.svd(X, full_matrices=False)
-    timings = {name: best_time(f, repeat)[0] for name, f in candidates.items()}
-    name = min(timings, key=timings.get)
-    return name, timings[name]
+    return candidates
+
+
+def interleaved_times(funcs, repeat):
+    """Best time of each function, run in turns so machine drift hits all alike."""
+    times = {name: [] for name in funcs}
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            func()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
 
 
 def row(label, ours, theirs, note=""):
@@ -78,14 +86,18 @@ def bench_shape(n, p, repeat):
     """Every comparison on one dense shape."""
     X, y = make_data(n, p)
     print(f"\nDense X, n={n}, p={p} ({X.nbytes / 1e6:.0f} MB)")
-    floor_name, floor = decomposition_floor(X, repeat)
-    for criterion in ["gcv", "evidence", "loo"]:
-        t, _ = best_time(
-            lambda c=criterion: AdaptiveRidge(criterion=c).fit(X, y), repeat
-        )
+    candidates = floor_candidates(X)
+    fits = {
+        criterion: (lambda c=criterion: AdaptiveRidge(criterion=c).fit(X, y))
+        for criterion in ["gcv", "evidence", "loo"]
+    }
+    timings = interleaved_times({**candidates, **fits}, repeat)
+    floor_name = min(candidates, key=timings.get)
+    floor = timings[floor_name]
+    for criterion in fits:
         row(
             f"fit criterion={criterion} vs floor {floor_name}",
-            t,
+            timings[criterion],
             floor,
             "target ≤ 1.5" if criterion != "loo" else "",
         )
@@ -137,7 +149,7 @@ def bench_shape(n, p, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller problems")
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
     scale = 4 if args.quick else 1
     shapes = [(20000 // scale, 400), (500, 5000 // scale)]
