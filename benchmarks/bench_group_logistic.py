@@ -100,7 +100,7 @@ def run_skglm(X, y, groups, lam, tol):
     try:
         solver = GroupProxNewton(tol=tol, fit_intercept=True, max_iter=100)
         w = solver.solve(Xf, y_pm, datafit, penalty)[0]
-    except np.linalg.LinAlgError:
+    except (np.linalg.LinAlgError, ValueError):
         # GroupProxNewton sometimes fails here (non-finite Hessian); its
         # GroupBCD sibling is the other solver skglm offers for this datafit.
         solver = GroupBCD(tol=tol, fit_intercept=True, max_iter=1000)
