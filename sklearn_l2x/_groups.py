@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["groups_from_feature_names", "resolve_groups"]
+__all__ = ["group_membership", "groups_from_feature_names", "resolve_groups"]
 
 
 def _is_index_list(item):
@@ -59,6 +59,15 @@ def _indices(members, n_features, feature_names, group_name):
                 "column index (int) or a column name (str)."
             )
     return np.asarray(indices, dtype=np.intp)
+
+
+def group_membership(groups):
+    """The group position of every feature, for a partition given as index arrays."""
+    n_features = sum(len(g) for g in groups)
+    membership = np.empty(n_features, dtype=np.intp)
+    for position, group in enumerate(groups):
+        membership[group] = position
+    return membership
 
 
 def resolve_groups(groups, n_features, feature_names=None):

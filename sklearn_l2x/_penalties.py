@@ -9,6 +9,8 @@ strength ``λ·ratio`` and ``ρ = 2λ(1 − ratio)``).
 
 import numpy as np
 
+from ._groups import group_membership
+
 
 class GroupL2:
     """``lam · [ratio · Σ_g ω_g ‖W_g‖_F + (1 − ratio) · ‖W‖_F²]``.
@@ -30,10 +32,8 @@ class GroupL2:
         self.weights = np.asarray(weights, dtype=np.float64)
         self.lam = float(lam)
         self.ratio = float(ratio)
-        n_features = sum(len(g) for g in groups)
-        self.membership = np.empty(n_features, dtype=np.intp)
-        for position, group in enumerate(groups):
-            self.membership[group] = position
+        self.membership = group_membership(groups)
+        n_features = self.membership.shape[0]
         self.n_groups = len(groups)
         # Singleton groups in feature order (the lasso): norms need no bincount.
         self._singletons = self.n_groups == n_features and np.array_equal(

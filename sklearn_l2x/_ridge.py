@@ -499,11 +499,12 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             else:
                 values = _selection.gcv(scaled, one, self.fit_intercept)
             V = right_vectors(scaled) if self.criterion_ == "evidence" else None
+            run_dof = _selection.effective_dof(scaled, np.ones((1, 1)))[0, 0]
             for column in columns:
                 coef[column] = scale * coef_z[:, column]
                 intercept[column] = intercept_z[column]
                 log_alpha[column] = solution
-                dof[column] = _selection.effective_dof(scaled, np.ones((1, 1)))[0, 0]
+                dof[column] = run_dof
                 best[column] = values[0, column]
                 if V is not None:
                     sigma2[column] = noise[column]

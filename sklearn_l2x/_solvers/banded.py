@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
 
+from .._groups import group_membership
 from .spectral import decompose, right_vectors
 
 
@@ -52,10 +53,7 @@ class BandedRidge:
         sample_weight=None,
         fit_intercept=True,
     ):
-        n_features = sum(len(g) for g in groups)
-        self.membership = np.empty(n_features, dtype=np.intp)
-        for position, group in enumerate(groups):
-            self.membership[group] = position
+        self.membership = group_membership(groups)
         self.n_groups = len(groups)
         self.stats = stats
         self.data = (X, y, sample_weight)

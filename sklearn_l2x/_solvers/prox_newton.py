@@ -20,6 +20,7 @@ Everything is numpy/scipy: the costly parts are ``X @ W``, ``Xᵀ R`` and
 import numpy as np
 import scipy.sparse as sp
 
+from .._penalties import GroupL2
 from .gap import duality_gap, optimal_intercept
 
 _DENSE_BLOCK = 2**22  # entries (32 MB of float64)
@@ -29,8 +30,6 @@ class _Restricted:
     """The penalty on the working set's rows, with local indices."""
 
     def __init__(self, penalty, group_ids):
-        from .._penalties import GroupL2
-
         local, start = [], 0
         columns = []
         for g in group_ids:
