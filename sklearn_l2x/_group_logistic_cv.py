@@ -11,7 +11,8 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
-from ._group_logistic import GroupL2LogisticRegression, _lam_max
+from ._group_logistic import GroupL2LogisticRegression
+from ._logistic import lam_max_of
 from ._solvers.prox_newton import solve
 
 __all__ = ["GroupL2LogisticRegressionCV", "group_l2_logistic_path"]
@@ -36,7 +37,7 @@ def _lam_grid(lam_top, lams, eps):
 def _path(estimator, X, y, sample_weight, lams, eps):
     """Solutions along a descending λ grid, each warm-started from the last."""
     X, loss, penalty = estimator._prepare(X, y, sample_weight, reset=True)
-    grid = _lam_grid(_lam_max(X, loss, penalty, estimator.fit_intercept), lams, eps)
+    grid = _lam_grid(lam_max_of(X, loss, penalty, estimator.fit_intercept), lams, eps)
     W = np.zeros((X.shape[1], loss.n_outputs))
     b = loss.null_intercept(estimator.fit_intercept)
     coefs, intercepts, infos = [], [], []
@@ -277,7 +278,7 @@ active_groups_, n_features_in_, feature_names_in_
             template.feature_names_in_ = self.feature_names_in_
         # One grid for all folds, from the whole data's lam_max.
         X_checked, loss, penalty = clone(template)._prepare(X, y, sample_weight, True)
-        top = _lam_max(X_checked, loss, penalty, self.fit_intercept)
+        top = lam_max_of(X_checked, loss, penalty, self.fit_intercept)
         grid = _lam_grid(top, self.lams, self.eps)
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         scorer = check_scoring(template, scoring=self.scoring)

@@ -1,5 +1,13 @@
 """Penalties on the coefficient matrix W (p features × K outputs).
 
+Two penalties share one interface (``value``, ``prox``, ``kkt_violation``,
+``dual_scaling``, ``dual_term``, ``group_norms``, ``restrict``), so one solver
+serves both: :class:`GroupL2` (rows grouped, all outputs of a group together)
+and :class:`L1L2`, the elastic net ``λ·[α Σ|W_jk| + (1 − α) Σ W_jk²]``,
+elementwise in every output. For the elastic net the solver's "groups" are
+the rows of W (a feature enters its working set with all its outputs), while
+the penalty itself acts on single entries.
+
 A penalty knows its value, its proximal operator, how far a gradient is from
 satisfying its optimality conditions, and its part of the dual objective; it
 knows nothing of losses or data. Formulas: ``conventions.md`` §4 (with our
@@ -39,6 +47,25 @@ class GroupL2:
         self._singletons = self.n_groups == n_features and np.array_equal(
             self.membership, np.arange(n_features)
         )
+
+    def restrict(self, group_ids):
+        """The penalty on the rows of the groups ``group_ids`` only.
+
+        Returns
+        -------
+        rows : ndarray of int
+            The rows of W those groups cover, in the restricted order.
+        penalty : GroupL2
+            The same penalty on those rows, with local indices.
+        """
+        local, rows, start = [], [], 0
+        for g in group_ids:
+            members = self.groups[g]
+            local.append(np.arange(start, start + len(members)))
+            rows.append(members)
+            start += len(members)
+        rows = np.concatenate(rows) if rows else np.array([], dtype=int)
+        return rows, GroupL2(local, self.weights[group_ids], self.lam, self.ratio)
 
     @property
     def group_strength(self):
@@ -106,4 +133,90 @@ class GroupL2:
         excess = np.maximum(
             self.group_norms(gradient) - self.group_strength * self.weights, 0.0
         )
+        return -float(np.sum(excess**2)) / (2.0 * self.ridge)
+
+
+class L1L2:
+    """``lam · [ratio · Σ_jk |W_jk| + (1 − ratio) · Σ_jk W_jk²]`` (elastic net).
+
+    With one output this is :class:`GroupL2` with singleton groups of unit
+    weight; with K outputs the ℓ1 part acts on every entry, as in scikit-learn's
+    multinomial ``LogisticRegression(l1_ratio=...)``, not on whole rows.
+
+    Parameters
+    ----------
+    n_features : int
+        Rows of W; each row is one "group" for the solver's working sets.
+    lam : float
+        Overall strength λ >= 0.
+    ratio : float in [0, 1]
+        Share of the ℓ1 term (``l1_ratio``, the reference text's α).
+    """
+
+    def __init__(self, n_features, lam, ratio):
+        self.n_groups = int(n_features)
+        self.membership = np.arange(self.n_groups)
+        self.groups = [np.array([j]) for j in range(self.n_groups)]
+        self.weights = np.ones(self.n_groups)
+        self.lam = float(lam)
+        self.ratio = float(ratio)
+
+    def restrict(self, group_ids):
+        """The penalty on the rows ``group_ids`` (see :meth:`GroupL2.restrict`)."""
+        rows = np.asarray(group_ids, dtype=int)
+        return rows, L1L2(rows.size, self.lam, self.ratio)
+
+    @property
+    def group_strength(self):
+        """λ·ratio, the factor of Σ|W_jk|."""
+        return self.lam * self.ratio
+
+    @property
+    def ridge(self):
+        """ρ with the ridge part written (ρ/2)‖W‖²: ρ = 2λ(1 − ratio)."""
+        return 2.0 * self.lam * (1.0 - self.ratio)
+
+    def group_norms(self, M):
+        """Per row, ``max_k |M_jk|`` (the entry the ℓ1 dual norm bounds)."""
+        return np.abs(M).max(axis=1, initial=0.0)
+
+    def value(self, W):
+        return float(
+            self.group_strength * np.abs(W).sum() + 0.5 * self.ridge * np.sum(W * W)
+        )
+
+    def prox(self, V, step):
+        """Soft thresholding then ridge shrinkage; ``step`` scalar or per row."""
+        step = np.asarray(step, dtype=np.float64)
+        if step.ndim:
+            step = step[self.membership][:, None]
+        magnitude = np.maximum(np.abs(V) - step * self.group_strength, 0.0)
+        return np.sign(V) * magnitude / (1.0 + step * self.ridge)
+
+    def kkt_violation(self, W, gradient):
+        """Per row, the norm over outputs of each entry's distance to optimality."""
+        radius = self.group_strength
+        zero = W == 0
+        violation = np.where(
+            zero,
+            np.maximum(np.abs(gradient) - radius, 0.0),
+            np.abs(gradient + self.ridge * W + radius * np.sign(W)),
+        )
+        return np.sqrt(np.einsum("ij,ij->i", violation, violation))
+
+    def dual_scaling(self, gradient):
+        """Largest t <= 1 keeping t·∇ dual-feasible (needed when ρ = 0)."""
+        if self.ridge > 0:
+            return 1.0
+        radius = self.group_strength
+        worst = float(np.abs(gradient).max(initial=0.0))
+        if radius <= 0:
+            return 1.0 if worst == 0 else 0.0
+        return 1.0 if worst <= radius else radius / worst
+
+    def dual_term(self, gradient):
+        """−Σ_jk (|∇_jk| − λα)₊²/(2ρ) for ρ > 0 (0 when ρ = 0)."""
+        if self.ridge <= 0:
+            return 0.0
+        excess = np.maximum(np.abs(gradient) - self.group_strength, 0.0)
         return -float(np.sum(excess**2)) / (2.0 * self.ridge)

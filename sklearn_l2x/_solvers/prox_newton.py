@@ -20,27 +20,9 @@ Everything is numpy/scipy: the costly parts are ``X @ W``, ``Xᵀ R`` and
 import numpy as np
 import scipy.sparse as sp
 
-from .._penalties import GroupL2
 from .gap import duality_gap, optimal_intercept
 
 _DENSE_BLOCK = 2**22  # entries (32 MB of float64)
-
-
-class _Restricted:
-    """The penalty on the working set's rows, with local indices."""
-
-    def __init__(self, penalty, group_ids):
-        local, start = [], 0
-        columns = []
-        for g in group_ids:
-            members = penalty.groups[g]
-            local.append(np.arange(start, start + len(members)))
-            columns.append(members)
-            start += len(members)
-        self.columns = np.concatenate(columns) if columns else np.array([], int)
-        self.penalty = GroupL2(
-            local, penalty.weights[group_ids], penalty.lam, penalty.ratio
-        )
 
 
 def _hessian(X_aug, D):
@@ -164,7 +146,7 @@ def solve(
     ----------
     X : ndarray or sparse matrix of shape (n, p)
     loss : BinaryLogistic or Multinomial
-    penalty : GroupL2
+    penalty : GroupL2 or L1L2
     W : ndarray of shape (p, K)
         Starting point (not modified).
     b : ndarray of shape (K,)
@@ -224,8 +206,7 @@ def solve(
         )
         if group_ids.size == 0:
             group_ids = np.sort(ranking[:1])
-        restricted = _Restricted(penalty, group_ids)
-        columns = restricted.columns
+        columns, restricted = penalty.restrict(group_ids)
         X_ws = X[:, columns]
         if sp.issparse(X_ws):
             # The working set's few columns are densified when small (at most
@@ -266,7 +247,7 @@ def solve(
             delta_W, delta_b = _quadratic_prox(
                 grad_aug,
                 H,
-                restricted.penalty,
+                restricted,
                 W_ws,
                 fit_intercept,
                 max_inner=500,
@@ -276,11 +257,11 @@ def solve(
             )
             delta = np.vstack([delta_W, delta_b[None, :]]) if fit_intercept else delta_W
             direction_eta = np.asarray(X_ws @ delta_W) + delta_b
-            current = loss.value(eta) + restricted.penalty.value(W_ws)
+            current = loss.value(eta) + restricted.value(W_ws)
             decrease = (
                 float(np.sum(grad_aug * delta))
-                + restricted.penalty.value(W_ws + delta_W)
-                - restricted.penalty.value(W_ws)
+                + restricted.value(W_ws + delta_W)
+                - restricted.value(W_ws)
             )
             t = 1.0
             # When the predicted decrease is below what the objective can
@@ -288,9 +269,9 @@ def solve(
             # step: trust the model and take it whole.
             resolvable = -decrease > 1e-13 * abs(current)
             while resolvable:
-                candidate = loss.value(
-                    eta + t * direction_eta
-                ) + restricted.penalty.value(W_ws + t * delta_W)
+                candidate = loss.value(eta + t * direction_eta) + restricted.value(
+                    W_ws + t * delta_W
+                )
                 if candidate <= current + 1e-4 * t * decrease or t < 1e-10:
                     break
                 t *= 0.5
