@@ -6,9 +6,16 @@ exactly to and from scikit-learn's ``C``/``alpha`` and other libraries' strength
 """
 
 from . import conventions
+from ._elastic_net import ElasticNet, elastic_net_path
+from ._elastic_net_classifier import ElasticNetClassifier
+from ._elastic_net_cv import ElasticNetCV
 from ._group_logistic import GroupL2LogisticRegression, lam_max
-from ._group_logistic_cv import GroupL2LogisticRegressionCV, group_l2_logistic_path
 from ._groups import groups_from_feature_names
+from ._logistic_cv import (
+    ElasticNetClassifierCV,
+    GroupL2LogisticRegressionCV,
+    group_l2_logistic_path,
+)
 from ._ridge import AdaptiveRidge
 from .conventions import C_to_lambda, convert, lambda_to_C
 
@@ -19,7 +26,12 @@ __all__ = [
     "C_to_lambda",
     "GroupL2LogisticRegression",
     "GroupL2LogisticRegressionCV",
+    "ElasticNet",
+    "ElasticNetCV",
+    "ElasticNetClassifier",
+    "ElasticNetClassifierCV",
     "convert",
+    "elastic_net_path",
     "conventions",
     "group_l2_logistic_path",
     "groups_from_feature_names",

@@ -50,6 +50,15 @@ def _effective_weights(y_encoded_classes, y, sample_weight, class_weight, X):
         sample_weight = sample_weight * np.array([lookup[label] for label in y])
         if sample_weight.sum() <= 0:
             raise ValueError("sample_weight times class_weight sums to zero.")
+    weighted = [
+        label for label in y_encoded_classes if sample_weight[y == label].sum() > 0
+    ]
+    if len(weighted) < 2:
+        # The optimum would put the intercept at infinity.
+        raise ValueError(
+            "Need samples of at least 2 classes with positive weight, but only "
+            f"one class has positive sample_weight: {weighted[0]!r}."
+        )
     return sample_weight
 
 

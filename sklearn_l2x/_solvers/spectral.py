@@ -102,6 +102,9 @@ def _eigh(matrix):
 _IMPLICIT_CENTRING_MAX_RATIO = 16.0
 
 
+_ROW_BLOCK = 2**20  # entries per block when a pass over X must copy rows
+
+
 class CentredDesign:
     """The weighted, centred design ``X̃ = diag(√s)(X − 1x̄ᵀ)`` as an operator.
 
@@ -189,6 +192,37 @@ class CentredDesign:
         if not centred:
             product -= np.outer(self.x_mean, scaled.sum(axis=0))
         return product
+
+    def columns(self, index):
+        """Dense ``X̃[:, index]`` (n × len(index)), a new array."""
+        block = self.X[:, index]
+        if self.explicit:
+            return np.array(block, dtype=np.float64)
+        block = block.toarray() if sp.issparse(block) else block
+        block = np.subtract(block, self.x_mean[index], dtype=np.float64)
+        if not self.unweighted:
+            block *= self.sqrt_sw[:, None]
+        return block
+
+    def column_squared_norms(self):
+        """‖X̃_j‖² for every column, without cancellation for dense X."""
+        X = self.X
+        if self.explicit:
+            return np.einsum("ij,ij->j", X, X)
+        if sp.issparse(X):
+            raw = np.asarray(X.multiply(X).T @ self.sqrt_sw**2).ravel()
+            centred = raw - self.sw_sum * self.x_mean**2
+            # A bound from above is what callers need (safe screening): add
+            # the rounding error the subtraction can make.
+            return np.maximum(centred, 0.0) + 4 * np.finfo(float).eps * raw
+        norms = np.zeros(X.shape[1])
+        step = max(1, _ROW_BLOCK // max(X.shape[1], 1))
+        for start in range(0, X.shape[0], step):
+            block = np.subtract(X[start : start + step], self.x_mean)
+            if not self.unweighted:
+                block *= self.sqrt_sw[start : start + step, None]
+            norms += np.einsum("ij,ij->j", block, block)
+        return norms
 
 
 def _centre_targets(y, sample_weight, sqrt_sw, fit_intercept):
