@@ -1,0 +1,354 @@
+"""ElasticNet and ElasticNetClassifier against scikit-learn and skglm.
+
+Run where skglm is installed too (it pins its own numba/numpy; a separate venv
+with sklearn_l2x installed works)::
+
+    python -m venv peers && peers/bin/pip install skglm -e .
+    peers/bin/python benchmarks/bench_elastic_net.py
+
+Everything runs in this one process, side by side, best of ``--repeat``.
+Every solution, ours or a peer's, is scored by the *same* duality-gap
+function (ours, in :mod:`sklearn_l2x._solvers.enet_cd`), relative to the
+objective at w = 0, so the "gap" column compares like with like.
+Tolerances: ours ``tol=1e-8`` (relative gap). A peer's tolerance means
+something else (scikit-learn's is checked only now and then, skglm's bounds an
+optimality violation), so each peer is *calibrated*: its tolerances are tried
+from loose to tight and the loosest whose solution has a relative gap of at
+most 1e-8 is timed (and reused for its path). skglm is timed warm (after one
+fit has compiled its numba code).
+"""
+
+import argparse
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn import linear_model
+from sklearn.exceptions import ConvergenceWarning
+
+from sklearn_l2x import ElasticNet, ElasticNetClassifier, convert, elastic_net_path
+from sklearn_l2x._elastic_net import _Problem
+from sklearn_l2x._penalties import L1L2
+from sklearn_l2x._solvers.enet_cd import _gap
+
+
+def make_regression_problem(kind, seed=0):
+    rng = np.random.default_rng(seed)
+    if kind == "sparse_10000x50000":
+        n, p = 10000, 50000
+        X = sp.random(n, p, density=1e-3, format="csc", random_state=seed)
+        X.data = rng.normal(size=X.data.size)
+    else:
+        n, p = {
+            "dense_500x5000": (500, 5000),
+            "dense_5000x500": (5000, 500),
+            "dense_500x20000": (500, 20000),
+        }[kind]
+        latent = rng.normal(size=(n, 5))
+        X = latent @ rng.normal(size=(5, p)) * 0.3 + rng.normal(size=(n, p))
+    w = np.zeros(p)
+    support = rng.choice(p, size=20, replace=False)
+    w[support] = rng.normal(size=20)
+    y = np.asarray(X @ w) + 0.5 * rng.normal(size=n)
+    return X, y
+
+
+def relative_gap(X, y, coef, lam, l1_ratio):
+    """Our relative duality gap of any coefficients (intercept optimal)."""
+    problem = _Problem(X, y, np.ones(X.shape[0]), True)
+    y_tilde = problem.Y_tilde[:, 0]
+    residual = y_tilde - problem.design.matmul(coef[:, None])[:, 0]
+    penalty = L1L2(X.shape[1], lam / 2.0, l1_ratio)
+    gap, *_ = _gap(problem.design, y_tilde, coef, residual, penalty, False)
+    return max(2.0 * gap, 0.0) / (float(y_tilde @ y_tilde) / X.shape[0])
+
+
+def best_time(repeat, func):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+TARGET_GAP = 1e-8
+
+
+def calibrated(repeat, fit, tolerances, gap_of):
+    """Best time of ``fit(tol)`` at the loosest tol whose gap <= TARGET_GAP."""
+    for tol in tolerances:
+        result = fit(tol)
+        if gap_of(result) <= TARGET_GAP:
+            break
+    seconds, result = best_time(repeat, lambda: fit(tol))
+    return seconds, result, tol
+
+
+def sklearn_params(lam, l1_ratio, n):
+    alpha, ratio = convert(
+        lam,
+        source="l2x",
+        target="sklearn.ElasticNet.alpha",
+        n_samples=n,
+        l1_ratio=l1_ratio,
+    )
+    return alpha, float(np.atleast_1d(ratio)[0])
+
+
+def single_lambda(kind, l1_ratio, fraction, repeat, peers):
+    X, y = make_regression_problem(kind)
+    n = X.shape[0]
+    lams, *_ = elastic_net_path(X, y, l1_ratio=l1_ratio, n_lams=1)
+    lam = fraction * lams[0]
+    alpha, ratio = sklearn_params(lam, l1_ratio, n)
+    rows = []
+    ours_time, ours = best_time(
+        repeat, lambda: ElasticNet(lam=lam, l1_ratio=l1_ratio, tol=1e-8).fit(X, y)
+    )
+    rows.append(("sklearn_l2x", ours_time, ours.coef_))
+
+    def gap_of(model):
+        return relative_gap(X, y, model.coef_, lam, l1_ratio)
+
+    def fit_sklearn(tol):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return linear_model.ElasticNet(
+                alpha=alpha, l1_ratio=ratio, tol=tol, max_iter=100_000
+            ).fit(X, y)
+
+    sk_time, sk, sk_tol = calibrated(
+        repeat, fit_sklearn, [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10], gap_of
+    )
+    rows.append((f"scikit-learn (tol={sk_tol:g})", sk_time, sk.coef_))
+    tols = {"sklearn": sk_tol}
+    if "skglm" in peers:
+        try:
+            import skglm
+
+            def fit_skglm(tol):
+                return skglm.ElasticNet(
+                    alpha=alpha, l1_ratio=ratio, tol=tol, max_iter=200
+                ).fit(X, y)
+
+            fit_skglm(1e-4)  # compile
+            sg_time, sg, sg_tol = calibrated(
+                repeat, fit_skglm, [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10], gap_of
+            )
+            rows.append((f"skglm warm (tol={sg_tol:g})", sg_time, sg.coef_))
+            tols["skglm"] = sg_tol
+        except ImportError:
+            rows.append(("skglm", None, None))
+    print(f"\n{kind}, l1_ratio={l1_ratio}, λ = {fraction:g}·λ_max, one λ")
+    for name, seconds, coef in rows:
+        if seconds is None:
+            print(f"  {name:<26} not installed")
+            continue
+        gap = relative_gap(X, y, coef, lam, l1_ratio)
+        print(
+            f"  {name:<26} {seconds:8.3f} s   ours/this {ours_time / seconds:5.2f}"
+            f"   gap {gap:.1e}   nnz {np.count_nonzero(coef)}"
+        )
+    return tols
+
+
+def path(kind, l1_ratio, n_lams, eps, tols):
+    X, y = make_regression_problem(kind)
+    n = X.shape[0]
+    start = time.perf_counter()
+    lams, coefs, _, gaps = elastic_net_path(
+        X, y, l1_ratio=l1_ratio, n_lams=n_lams, eps=eps, tol=1e-8
+    )
+    ours_time = time.perf_counter() - start
+    alphas, ratio = sklearn_params(lams, l1_ratio, n)
+    Xc = X - X.mean(axis=0) if not sp.issparse(X) else X
+    yc = y - y.mean()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        if sp.issparse(X):
+            # scikit-learn centres sparse X inside ElasticNet only: fit its
+            # path the way ElasticNetCV does, one warm-started fit per λ.
+            model = linear_model.ElasticNet(
+                l1_ratio=ratio, tol=tols["sklearn"], max_iter=100_000, warm_start=True
+            )
+            sk_coefs = []
+            for alpha in alphas:
+                model.set_params(alpha=alpha).fit(X, y)
+                sk_coefs.append(model.coef_.copy())
+            sk_coefs = np.array(sk_coefs).T
+        else:
+            _, sk_coefs, _ = linear_model.enet_path(
+                Xc,
+                yc,
+                l1_ratio=ratio,
+                alphas=alphas,
+                tol=tols["sklearn"],
+                max_iter=100_000,
+            )
+        sk_time = time.perf_counter() - start
+    print(f"\n{kind}, l1_ratio={l1_ratio}, path of {n_lams} λ down to {eps:g}·λ_max")
+    worst_sk = max(
+        relative_gap(X, y, sk_coefs[:, i], lam, l1_ratio) for i, lam in enumerate(lams)
+    )
+    print(f"  sklearn_l2x    {ours_time:8.3f} s   worst gap {gaps.max():.1e}")
+    print(
+        f"  scikit-learn   {sk_time:8.3f} s   ratio ours/this "
+        f"{ours_time / sk_time:5.2f}   worst gap {worst_sk:.1e}"
+    )
+    if "skglm" in tols:
+        import skglm
+
+        model = skglm.ElasticNet(
+            alpha=alphas[0], l1_ratio=ratio, tol=tols["skglm"], warm_start=True
+        )
+        start = time.perf_counter()
+        for alpha in alphas:
+            model.set_params(alpha=alpha).fit(X, y)
+        sg_time = time.perf_counter() - start
+        print(
+            f"  skglm (warm)   {sg_time:8.3f} s   ratio ours/this "
+            f"{ours_time / sg_time:5.2f}"
+        )
+
+
+def logistic(repeat, peers):
+    rng = np.random.default_rng(0)
+    n, p = 2000, 1000
+    X = rng.normal(size=(n, p))
+    w = np.zeros(p)
+    w[rng.choice(p, 20, replace=False)] = rng.normal(size=20)
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-X @ w))).astype(int)
+    lam, l1_ratio = 0.01, 0.5
+
+    def objective(coef, intercept):
+        eta = X @ coef.ravel() + intercept
+        loss = np.mean(np.logaddexp(0, eta) - y * eta)
+        c = coef.ravel()
+        return loss + lam * (l1_ratio * np.abs(c).sum() + (1 - l1_ratio) * c @ c)
+
+    ours_time, ours = best_time(
+        repeat,
+        lambda: ElasticNetClassifier(lam=lam, l1_ratio=l1_ratio, tol=1e-8).fit(X, y),
+    )
+    best = objective(ours.coef_, ours.intercept_[0])
+    C, ratio = convert(
+        lam, source="l2x", target="LogisticRegression", l1_ratio=l1_ratio, n_samples=n
+    )
+    ratio = float(np.atleast_1d(ratio)[0])
+    import sklearn
+
+    version = tuple(int(v) for v in sklearn.__version__.split(".")[:2])
+    extra = {"penalty": "elasticnet"} if version < (1, 8) else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        # saga to the objective ours reached: its tol is on the coefficient change.
+        start = time.perf_counter()
+        saga = linear_model.LogisticRegression(
+            C=float(C),
+            l1_ratio=ratio,
+            solver="saga",
+            tol=1e-6,
+            max_iter=10_000,
+            **extra,
+        ).fit(X, y)
+        saga_time = time.perf_counter() - start
+    print(f"\nlogistic elastic net n={n}, p={p}, λ={lam}, α={l1_ratio}")
+    print(f"  sklearn_l2x    {ours_time:8.3f} s   objective excess 0 (gap ≤ 1e-8)")
+    excess = (objective(saga.coef_, saga.intercept_[0]) - best) / abs(best)
+    print(
+        f"  saga           {saga_time:8.3f} s   ratio ours/this "
+        f"{ours_time / saga_time:5.3f}   relative objective excess {excess:.1e}"
+    )
+    if "skglm" in peers:
+        try:
+            from skglm import GeneralizedLinearEstimator
+            from skglm.datafits import Logistic
+            from skglm.penalties import L1_plus_L2
+            from skglm.solvers import ProxNewton
+        except ImportError:
+            print("  skglm          not installed")
+            return
+
+        def fit_skglm():
+            return GeneralizedLinearEstimator(
+                datafit=Logistic(),
+                penalty=L1_plus_L2(alpha=lam * (2 - l1_ratio), l1_ratio=ratio),
+                solver=ProxNewton(fit_intercept=True, tol=1e-10),
+            ).fit(X, 2 * y - 1)
+
+        fit_skglm()
+        sg_time, sg = best_time(repeat, fit_skglm)
+        excess = (objective(sg.coef_, sg.intercept_) - best) / abs(best)
+        print(
+            f"  skglm (warm)   {sg_time:8.3f} s   ratio ours/this "
+            f"{ours_time / sg_time:5.2f}   relative objective excess {excess:.1e}"
+        )
+
+
+def first_fit_ratio(package):
+    """Time of the first fit in a fresh process over a warm fit's."""
+    model = (
+        "from sklearn_l2x import ElasticNet; make = lambda: ElasticNet(lam=lam)"
+        if package == "sklearn_l2x"
+        else "from sklearn.linear_model import ElasticNet;"
+        "from sklearn_l2x import convert;"
+        "a, r = convert(lam, source='l2x', target='ElasticNet', n_samples=500,"
+        " l1_ratio=0.5); make = lambda: ElasticNet(alpha=a, l1_ratio=float(r))"
+    )
+    code = (
+        "import time, sys; sys.path.insert(0, 'benchmarks');"
+        "from bench_elastic_net import make_regression_problem;"
+        "from sklearn_l2x import elastic_net_path;"
+        "X, y = make_regression_problem('dense_500x5000');"
+        "lam = 0.1 * elastic_net_path(X, y, n_lams=1)[0][0];"
+        f"{model};"
+        "t = time.perf_counter(); make().fit(X, y);"
+        "first = time.perf_counter() - t;"
+        "t = time.perf_counter(); make().fit(X, y);"
+        "warm = time.perf_counter() - t;"
+        "print(first / warm)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--problems",
+        nargs="*",
+        default=[
+            "dense_500x5000",
+            "dense_5000x500",
+            "dense_500x20000",
+            "sparse_10000x50000",
+        ],
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--n-lams", type=int, default=100)
+    parser.add_argument("--eps", type=float, default=1e-2)
+    parser.add_argument("--peers", nargs="*", default=["skglm"])
+    parser.add_argument("--skip-logistic", action="store_true")
+    args = parser.parse_args()
+    for kind in args.problems:
+        l1_ratio = 0.9 if kind == "dense_500x20000" else 0.5
+        tols = single_lambda(kind, l1_ratio, 0.1, args.repeat, args.peers)
+        path(kind, l1_ratio, args.n_lams, args.eps, tols)
+    if not args.skip_logistic:
+        logistic(args.repeat, args.peers)
+    ours, theirs = first_fit_ratio("sklearn_l2x"), first_fit_ratio("sklearn")
+    print(
+        f"\nfirst fit in a fresh process / warm fit (500x5000): ours {ours:.2f}, "
+        f"scikit-learn's ElasticNet {theirs:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
