@@ -32,7 +32,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn_l2x import ElasticNet, ElasticNetClassifier, convert, elastic_net_path
 from sklearn_l2x._elastic_net import _Problem
 from sklearn_l2x._penalties import L1L2
-from sklearn_l2x._solvers.enet_cd import _gap
+from sklearn_l2x._solvers.enet_cd import _correlations, _gap
 
 
 def make_regression_problem(kind, seed=0):
@@ -60,9 +60,11 @@ def relative_gap(X, y, coef, lam, l1_ratio):
     """Our relative duality gap of any coefficients (intercept optimal)."""
     problem = _Problem(X, y, np.ones(X.shape[0]), True)
     y_tilde = problem.Y_tilde[:, 0]
-    residual = y_tilde - problem.design.matmul(coef[:, None])[:, 0]
+    design = problem.design
+    q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / design.sw_sum
+    v, A, B = _correlations(design, problem.gram_cache, y_tilde, q, coef)
     penalty = L1L2(X.shape[1], lam / 2.0, l1_ratio)
-    gap, *_ = _gap(problem.design, y_tilde, coef, residual, penalty, False)
+    gap, _ = _gap(v, A, B, coef, penalty, False)
     return max(2.0 * gap, 0.0) / (float(y_tilde @ y_tilde) / X.shape[0])
 
 

@@ -16,17 +16,29 @@ from ._validation import check_sample_weight
 __all__ = ["ElasticNet", "elastic_net_path"]
 
 
-class _Problem:
-    """Validated data of one fit: the centred design and the centred targets."""
+# A λ path or CV works on the full Gram matrix when n >= p and p is at most
+# this (the p×p matrix then costs at most 128 MB).
+_FULL_GRAM_MAX_FEATURES = 4096
 
-    def __init__(self, X, y, sample_weight, fit_intercept):
+
+class _Problem:
+    """Validated data of one fit: the centred design and the centred targets.
+
+    ``many_fits`` says several λ will be solved on these data (a path): then
+    the full Gram matrix is formed once when n >= p, and every fit works in
+    p-space (no pass over X per iteration).
+    """
+
+    def __init__(self, X, y, sample_weight, fit_intercept, many_fits=False):
         Y = y[:, None] if y.ndim == 1 else y
         self.single = y.ndim == 1
         self.design = CentredDesign(X, sample_weight, fit_intercept)
         S = self.design.sw_sum
         self.y_mean = sample_weight @ Y / S if fit_intercept else np.zeros(Y.shape[1])
         self.Y_tilde = self.design.sqrt_sw[:, None] * (Y - self.y_mean)
-        self.gram_cache = GramCache(self.design)
+        n_samples, n_features = X.shape
+        full = many_fits and n_features <= min(n_samples, _FULL_GRAM_MAX_FEATURES)
+        self.gram_cache = GramCache(self.design, full=full)
         self._column_norms = None
 
     @property
@@ -197,7 +209,7 @@ def elastic_net_path(
     )
     estimator._validate_params()
     X, y, sample_weight = _validate_regression(estimator, X, y, sample_weight, True)
-    problem = _Problem(X, y, sample_weight, fit_intercept)
+    problem = _Problem(X, y, sample_weight, fit_intercept, many_fits=True)
     grid = _lam_grid(problem.lam_max(l1_ratio, positive), lams, n_lams, eps)
     coefs, gaps, infos = _path(
         problem, grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive

@@ -25,7 +25,11 @@ def _fold_mse(X, y, sample_weight, train, test, grid, l1_ratio, settings):
     """Weighted held-out MSE of every λ of the path fitted on ``train``."""
     X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
     problem = _Problem(
-        X_train, y[train], sample_weight[train], settings["fit_intercept"]
+        X_train,
+        y[train],
+        sample_weight[train],
+        settings["fit_intercept"],
+        many_fits=True,
     )
     coefs, _, _ = _path(
         problem,

@@ -156,10 +156,14 @@ class L1L2:
     def __init__(self, n_features, lam, ratio):
         self.n_groups = int(n_features)
         self.membership = np.arange(self.n_groups)
-        self.groups = [np.array([j]) for j in range(self.n_groups)]
         self.weights = np.ones(self.n_groups)
         self.lam = float(lam)
         self.ratio = float(ratio)
+
+    @property
+    def groups(self):
+        """One group per row (built on demand: p small arrays are not free)."""
+        return [np.array([j]) for j in range(self.n_groups)]
 
     def restrict(self, group_ids):
         """The penalty on the rows ``group_ids`` (see :meth:`GroupL2.restrict`)."""

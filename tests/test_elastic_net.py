@@ -327,3 +327,27 @@ def test_constant_target_gives_zero_coefficients():
         model = ElasticNetCV(n_lams=5, cv=3).fit(X, np.full(20, 4.0))
     assert_array_equal(model.coef_, 0.0)
     assert model.intercept_ == pytest.approx(4.0)
+
+
+def test_dual_scaling_is_the_exact_maximiser():
+    """The gap's rescaled dual point: checked against scipy's 1-D optimiser."""
+    from scipy.optimize import minimize_scalar
+
+    from sklearn_l2x._solvers.enet_cd import _best_scaling
+
+    rng = np.random.default_rng(0)
+    for _ in range(100):
+        c = np.abs(rng.standard_normal(50)) * rng.uniform(0.1, 3)
+        A = rng.uniform(0.1, 2)
+        B = rng.uniform(0.5 * A, 3)
+        a1, a2 = rng.uniform(0.01, 1, size=2)
+
+        def negative_dual(t, c=c, A=A, B=B, a1=a1, a2=a2):
+            excess = np.maximum(t * c - a1, 0)
+            return -(t * A - 0.5 * t * t * B - excess @ excess / (2 * a2))
+
+        t = _best_scaling(A, B, c, a1, a2)
+        best = minimize_scalar(
+            negative_dual, bounds=(0, A / B), method="bounded", options={"xatol": 1e-12}
+        )
+        assert negative_dual(t) <= negative_dual(best.x) + 1e-12

@@ -14,7 +14,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_l2x import ElasticNetClassifier, ElasticNetClassifierCV, convert
-from sklearn_l2x._penalties import GroupL2, L1L2
+from sklearn_l2x._penalties import L1L2, GroupL2
 
 from .reference import minimise_objective
 

@@ -33,6 +33,8 @@ working set's (centred, weighted) columns.
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn import config_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import enet_path
 
@@ -40,20 +42,30 @@ from .._penalties import L1L2
 
 
 class GramCache:
-    """``X̃_Aᵀ X̃_A / S`` for a growing set A of columns, computed once each."""
+    """``X̃_Aᵀ X̃_A / S`` for a growing set A of columns, computed once each.
 
-    def __init__(self, design):
+    With ``full=True`` the whole p×p matrix is formed at once (worth it when
+    n ≫ p and many fits share it: a λ path, CV folds); then the gradient and
+    the gap of the full problem cost O(p·nnz(w)) instead of a pass over X.
+    """
+
+    def __init__(self, design, full=False):
         self.design = design
         self.index = np.array([], dtype=int)
         self.position = {}
         self.matrix = np.zeros((0, 0))
+        self.full = None
+        if full:
+            self.full = design.gram() / design.sw_sum
 
     def __call__(self, columns):
+        if self.full is not None:
+            return self.full[np.ix_(columns, columns)]
         new = np.array([j for j in columns if j not in self.position], dtype=int)
         if new.size:
             union = np.concatenate([self.index, new])
             block_new = self.design.columns(new)
-            cross = self.design.columns(self.index).T @ block_new
+            cross = self.design.rmatmul_columns(self.index, block_new)
             corner = block_new.T @ block_new
             m_old = self.index.size
             matrix = np.empty((union.size, union.size))
@@ -71,9 +83,9 @@ class GramCache:
 def _best_scaling(A, B, c, a1, a2):
     """argmax over t >= 0 of ``D(t) = tA − ½t²B − Σ(t·c_j − a₁)₊²/(2a₂)``.
 
-    D is concave in t; its derivative is decreasing, so bisection finds the
-    root in ``[0, A/B]``. With a₂ = 0 the last term is the constraint
-    ``t·max c <= a₁`` instead.
+    D is concave in t and its derivative piecewise linear and decreasing: the
+    root is found exactly, segment by segment, capped at ``A/B``. With a₂ = 0
+    the last term is the constraint ``t·max c <= a₁`` instead.
     """
     if B <= 0 or A <= 0:
         return 0.0
@@ -81,42 +93,73 @@ def _best_scaling(A, B, c, a1, a2):
     if a2 <= 0:
         top = float(c.max(initial=0.0))
         return t_high if top * t_high <= a1 else a1 / top
-    c = c[c * t_high > a1]  # the others never leave the feasible box
+    c = np.sort(c[c * t_high > a1])[::-1]  # the others never reach a₁
     if c.size == 0:
         return t_high
-    low, high = 0.0, t_high
-    for _ in range(60):
-        t = 0.5 * (low + high)
-        slope = A - t * B - float(c @ np.maximum(t * c - a1, 0.0)) / a2
-        if slope > 0:
-            low = t
-        else:
-            high = t
-    return low
+    # With the k largest c_j past a₁ (t·c_j > a₁ >= t·c_{k+1}), D' is linear:
+    # D'(t) = A + a₁·C1_k/a₂ − t·(B + C2_k/a₂); its root must lie in that
+    # segment, so one segment's root is valid (D' decreases).
+    C1 = np.concatenate([[0.0], np.cumsum(c)])
+    C2 = np.concatenate([[0.0], np.cumsum(c * c)])
+    roots = (A + a1 * C1 / a2) / (B + C2 / a2)
+    lower = np.concatenate([[0.0], a1 / c])  # k past a₁: t above a₁/c_k ...
+    upper = np.concatenate([a1 / c, [np.inf]])  # ... and at most a₁/c_{k+1}
+    valid = (roots >= lower) & (roots <= upper)
+    return float(min(roots[np.argmax(valid)], t_high)) if valid.any() else t_high
 
 
-def _gap(design, y_tilde, w, residual, penalty, positive):
-    """``gap_Q`` at (w, t·r) with the best scaling t, and ``v = X̃ᵀr/S``.
+def _correlations(design, gram_cache, y_tilde, q, w):
+    """``v = X̃ᵀr/S``, ``A = ⟨r, ỹ⟩/S`` and ``B = ‖r‖²/S`` at ``r = ỹ − X̃w``."""
+    S = design.sw_sum
+    yy = float(y_tilde @ y_tilde) / S
+    nonzero = np.flatnonzero(w)
+    if nonzero.size == 0:  # r = ỹ
+        return q.copy(), yy, yy
+    if gram_cache.full is not None:
+        Gw = gram_cache.full[:, nonzero] @ w[nonzero]
+        qw = float(q @ w)
+        return q - Gw, yy - qw, yy - 2.0 * qw + float(w[nonzero] @ Gw[nonzero])
+    residual = y_tilde - design.matmul_columns(nonzero, w[nonzero])
+    v = design.rmatmul(residual[:, None], centred=False)[:, 0] / S
+    return v, float(residual @ y_tilde) / S, float(residual @ residual) / S
+
+
+def _gap(v, A, B, w, penalty, positive):
+    """``gap_Q`` at (w, t·r) with the best scaling t.
 
     ``D(θ) = ⟨ỹ, θ⟩/S − ‖θ‖²/(2S) − g*(X̃ᵀθ/S)`` with g the penalty (in half
     units), g*(u) = Σ(|u_j| − a₁)₊²/(2a₂); ``θ = t·r`` with t maximising D, so
-    the gap is tight far from the optimum too (t = 1 there).
+    the gap is tight far from the optimum too (t = 1 there). ``v``, ``A``,
+    ``B`` as returned by :func:`_correlations`.
     """
-    S = design.sw_sum
-    v = design.rmatmul(residual[:, None], centred=False)[:, 0] / S
     effective = np.maximum(v, 0.0) if positive else np.abs(v)
-    A = float(residual @ y_tilde) / S
-    B = float(residual @ residual) / S
     a1, a2 = penalty.group_strength, penalty.ridge
     t = _best_scaling(A, B, effective, a1, a2)
     primal = 0.5 * B + penalty.value(w[:, None])
     excess = np.maximum(t * effective - a1, 0.0)
     conjugate = float(excess @ excess) / (2.0 * a2) if a2 > 0 else 0.0
     dual = t * A - 0.5 * t * t * B - conjugate
-    return primal - dual, primal, v, t
+    return primal - dual, t
 
 
-def _inner(design, gram_cache, y_tilde, columns, w_ws, a1, a2, positive, tol, budget):
+def _use_gram(design, columns):
+    """Gram-matrix coordinate descent when an epoch on it is the cheaper one.
+
+    An epoch costs m² on the Gram matrix, n·m on dense columns and nnz on
+    sparse ones (the Gram matrix also costs n·m² once, cached across calls).
+    """
+    m = columns.size
+    n_samples = design.X.shape[0]
+    if m > n_samples:
+        return False
+    if sp.issparse(design.X) and not design.explicit:
+        return m * m <= design.X[:, columns].nnz
+    return True
+
+
+def _inner(
+    design, gram_cache, y_tilde, q, columns, w_ws, a1, a2, positive, tol, budget
+):
     """Solve the problem restricted to ``columns`` with scikit-learn's CD."""
     S = design.sw_sum
     n_samples = y_tilde.shape[0]
@@ -135,21 +178,39 @@ def _inner(design, gram_cache, y_tilde, columns, w_ws, a1, a2, positive, tol, bu
         "return_n_iter": True,
         "positive": positive,
     }
-    with warnings.catch_warnings():
+    # Our arguments are valid by construction: skip scikit-learn's parameter
+    # validation (a fixed cost per call that dominates on small problems).
+    with warnings.catch_warnings(), config_context(skip_parameter_validation=True):
         # The outer gap decides convergence; an inner stop is not a failure.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        if m <= n_samples:
+        if _use_gram(design, columns):
             # Gram form with one pseudo-row: n' = 1, ‖y'‖² = ‖ỹ‖²/S makes the
             # solver's objective and gap exactly Q on the working set; with a
             # precomputed Gram, enet_path reads X only for its shape.
             gram = np.ascontiguousarray(gram_cache(columns))
-            Xy = design.rmatmul(y_tilde[:, None], centred=True)[columns, 0] / S
             y_row = np.array([np.sqrt(float(y_tilde @ y_tilde) / S)])
             _, coefs, _, n_iters = enet_path(
                 np.zeros((1, m), order="F"),
                 y_row,
                 precompute=gram,
-                Xy=Xy,
+                Xy=q[columns],
+                **common,
+            )
+        elif sp.issparse(design.X) and not design.explicit:
+            # Sparse columns, centred inside scikit-learn's sparse solver
+            # (X_offset); its weighted objective is n·Q for weights s·n/S.
+            sqrt_sw = design.sqrt_sw
+            y_centred = np.divide(
+                y_tilde, sqrt_sw, out=np.zeros_like(y_tilde), where=sqrt_sw > 0
+            )
+            weights = None if design.unweighted else sqrt_sw**2 * (n_samples / S)
+            _, coefs, _, n_iters = enet_path(
+                design.X[:, columns].tocsc(),
+                y_centred,
+                precompute=False,
+                X_offset=design.x_mean[columns],
+                X_scale=np.ones(m),
+                sample_weight=weights,
                 **common,
             )
         else:
@@ -224,9 +285,10 @@ def solve_target(
     ws_size = 10
     n_iter = 0
     inner_factor = 0.15
+    q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
     while True:
-        residual = y_tilde - design.matmul(w[:, None])[:, 0]
-        gap, _, v, t = _gap(design, y_tilde, w, residual, penalty, positive)
+        v, A, B = _correlations(design, gram_cache, y_tilde, q, w)
+        gap, t = _gap(v, A, B, w, penalty, positive)
         relative_gap = max(2.0 * gap, 0.0) / null_value
         info["relative_gap"] = relative_gap
         if relative_gap <= tol:
@@ -258,6 +320,7 @@ def solve_target(
             design,
             gram_cache,
             y_tilde,
+            q,
             columns,
             w[columns],
             a1,

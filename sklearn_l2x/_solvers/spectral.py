@@ -102,9 +102,6 @@ def _eigh(matrix):
 _IMPLICIT_CENTRING_MAX_RATIO = 16.0
 
 
-_ROW_BLOCK = 2**20  # entries per block when a pass over X must copy rows
-
-
 class CentredDesign:
     """The weighted, centred design ``X̃ = diag(√s)(X − 1x̄ᵀ)`` as an operator.
 
@@ -179,6 +176,14 @@ class CentredDesign:
         product = np.asarray(self.X @ M) - (self.x_mean @ M)[None, :]
         return product if self.unweighted else self.sqrt_sw[:, None] * product
 
+    def matmul_columns(self, index, coef):
+        """``X̃[:, index] @ coef`` for a vector coef, touching those columns only."""
+        block = self.X[:, index]
+        if self.explicit:
+            return np.asarray(block @ coef).ravel()
+        product = np.asarray(block @ coef).ravel() - self.x_mean[index] @ coef
+        return product if self.unweighted else self.sqrt_sw * product
+
     def rmatmul(self, M, centred=False):
         """X̃ᵀ @ M for a dense (n, m) M.
 
@@ -204,6 +209,16 @@ class CentredDesign:
             block *= self.sqrt_sw[:, None]
         return block
 
+    def rmatmul_columns(self, index, M):
+        """``X̃[:, index]ᵀ @ M`` for a dense (n, m) M, X's columns not densified."""
+        block = self.X[:, index]
+        if self.explicit:
+            return np.asarray(block.T @ M)
+        scaled = M if self.unweighted else self.sqrt_sw[:, None] * M
+        product = np.asarray(block.T @ scaled)
+        product -= np.outer(self.x_mean[index], scaled.sum(axis=0))
+        return product
+
     def column_squared_norms(self):
         """‖X̃_j‖² for every column, without cancellation for dense X."""
         X = self.X
@@ -215,14 +230,16 @@ class CentredDesign:
             # A bound from above is what callers need (safe screening): add
             # the rounding error the subtraction can make.
             return np.maximum(centred, 0.0) + 4 * np.finfo(float).eps * raw
-        norms = np.zeros(X.shape[1])
-        step = max(1, _ROW_BLOCK // max(X.shape[1], 1))
-        for start in range(0, X.shape[0], step):
-            block = np.subtract(X[start : start + step], self.x_mean)
-            if not self.unweighted:
-                block *= self.sqrt_sw[start : start + step, None]
-            norms += np.einsum("ij,ij->j", block, block)
-        return norms
+        # Dense and implicit means unweighted. One pass without a copy:
+        # Σx² − S·x̄²; columns where the subtraction would cancel digits are
+        # recomputed centred.
+        raw = np.einsum("ij,ij->j", X, X)
+        norms = np.maximum(raw - self.sw_sum * self.x_mean**2, 0.0)
+        unsafe = np.flatnonzero(norms * _IMPLICIT_CENTRING_MAX_RATIO < raw)
+        if unsafe.size:
+            block = np.subtract(X[:, unsafe], self.x_mean[unsafe])
+            norms[unsafe] = np.einsum("ij,ij->j", block, block)
+        return norms + 4 * np.finfo(float).eps * raw
 
 
 def _centre_targets(y, sample_weight, sqrt_sw, fit_intercept):
