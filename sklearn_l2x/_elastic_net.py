@@ -40,6 +40,15 @@ class _Problem:
         full = many_fits and n_features <= min(n_samples, _FULL_GRAM_MAX_FEATURES)
         self.gram_cache = GramCache(self.design, full=full)
         self._column_norms = None
+        self._correlation = None
+
+    def correlation(self):
+        """``X̃ᵀỸ/S`` (p, k), computed once."""
+        if self._correlation is None:
+            self._correlation = (
+                self.design.rmatmul(self.Y_tilde, centred=True) / self.design.sw_sum
+            )
+        return self._correlation
 
     @property
     def n_targets(self):
@@ -54,7 +63,7 @@ class _Problem:
         """Smallest λ with w = 0 optimal for every target: ``2‖X̃ᵀỹ‖∞/(S·α)``."""
         if l1_ratio == 0:
             return np.inf
-        correlation = self.design.rmatmul(self.Y_tilde, centred=True)
+        correlation = self.correlation() * self.design.sw_sum
         if positive:
             correlation = np.maximum(correlation, 0.0)
         top = float(np.abs(correlation).max(initial=0.0))
@@ -76,6 +85,7 @@ class _Problem:
                 positive=positive,
                 gram_cache=self.gram_cache,
                 column_norms=self.column_norms() if lam * l1_ratio > 0 else None,
+                q=self.correlation()[:, k],
             )
             infos.append(info)
         return W, infos

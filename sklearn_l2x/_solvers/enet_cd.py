@@ -235,6 +235,7 @@ def solve_target(
     screening=True,
     gram_cache=None,
     column_norms=None,
+    q=None,
 ):
     """Minimise the elastic net for one target to a relative gap ``tol``.
 
@@ -259,6 +260,8 @@ def solve_target(
         Shared across calls on the same design (a λ path).
     column_norms : ndarray of shape (p,), optional
         ``‖x̃_j‖²``; computed when not given.
+    q : ndarray of shape (p,), optional
+        ``X̃ᵀỹ/S``; computed when not given (a path passes it once for all λ).
 
     Returns
     -------
@@ -285,7 +288,8 @@ def solve_target(
     ws_size = 10
     n_iter = 0
     inner_factor = 0.15
-    q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
+    if q is None:
+        q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
     while True:
         v, A, B = _correlations(design, gram_cache, y_tilde, q, w)
         gap, t = _gap(v, A, B, w, penalty, positive)
