@@ -351,3 +351,15 @@ def test_dual_scaling_is_the_exact_maximiser():
             negative_dual, bounds=(0, A / B), method="bounded", options={"xatol": 1e-12}
         )
         assert negative_dual(t) <= negative_dual(best.x) + 1e-12
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_float32_path_and_cv(sparse):
+    X, y = _problem(n=60, p=20)
+    X32 = X.astype(np.float32)
+    X32 = sp.csc_matrix(X32) if sparse else X32
+    lams, coefs, _, _ = elastic_net_path(X32, y, n_lams=5)
+    reference = elastic_net_path(X, y, lams=lams)[1]
+    assert_allclose(coefs, reference, atol=1e-4)
+    model = ElasticNetCV(n_lams=5, cv=3).fit(X32, y)
+    assert model.coef_.dtype == np.float32

@@ -56,10 +56,12 @@ class GramCache:
         self.matrix = np.zeros((0, 0))
         self.full = None
         if full:
-            self.full = design.gram() / design.sw_sum
+            self.full = np.asarray(design.gram(), dtype=np.float64) / design.sw_sum
 
     def __call__(self, columns):
         if self.full is not None:
+            if columns.size == self.full.shape[0]:  # sorted: all of them
+                return self.full
             return self.full[np.ix_(columns, columns)]
         new = np.array([j for j in columns if j not in self.position], dtype=int)
         if new.size:
@@ -142,6 +144,9 @@ def _gap(v, A, B, w, penalty, positive):
     return primal - dual, t
 
 
+_SMALL_PROBLEM = 1000  # features: no working sets on a full Gram matrix
+
+
 def _use_gram(design, columns):
     """Gram-matrix coordinate descent when an epoch on it is the cheaper one.
 
@@ -205,7 +210,7 @@ def _inner(
             )
             weights = None if design.unweighted else sqrt_sw**2 * (n_samples / S)
             _, coefs, _, n_iters = enet_path(
-                design.X[:, columns].tocsc(),
+                design.X[:, columns].tocsc().astype(np.float64),
                 y_centred,
                 precompute=False,
                 X_offset=design.x_mean[columns],
@@ -285,7 +290,10 @@ def solve_target(
     if column_norms is None and screening and a1 > 0:
         column_norms = design.column_squared_norms()
     kept = np.ones(n_features, dtype=bool)
-    ws_size = 10
+    # With the full Gram matrix and few features an epoch over all of them is
+    # cheap: skip the working-set rounds (each costs a gap evaluation).
+    small = gram_cache.full is not None and n_features <= _SMALL_PROBLEM
+    ws_size = n_features if small else 10
     n_iter = 0
     inner_factor = 0.15
     if q is None:
@@ -332,7 +340,11 @@ def solve_target(
             positive,
             # Half the units and a fraction of the current gap (a forcing
             # sequence): the working set's gap must fall below the full one.
-            tol=max(inner_factor * relative_gap, 0.25 * tol),
+            tol=(
+                0.25 * tol
+                if columns.size == kept.sum()  # the whole problem: finish it
+                else max(inner_factor * relative_gap, 0.25 * tol)
+            ),
             budget=max(1, max_iter - n_iter),
         )
         if epochs == 0:
