@@ -41,7 +41,7 @@ for ax, (name, model) in zip(axes, models.items(), strict=True):
     accuracy = cross_val_score(pipeline, X, y, cv=5).mean()
     coef = np.abs(pipeline.fit(X, y)[-1].coef_[0]).reshape(3, 10).T
     image = ax.imshow(coef, cmap="Blues", vmin=0)
-    ax.set_xticks(range(3), ["mean", "std. error", "worst"])
+    ax.set_xticks(range(3), ["mean", "std. error", "worst"], rotation=45)
     ax.set_title(
         f"{name}\n{np.count_nonzero(coef)} of 30 used, CV accuracy {accuracy:.3f}",
         fontsize=10,

@@ -6,10 +6,11 @@ The elastic net's two numbers are chosen together:
 :class:`~sklearn_l2x.ElasticNetCV` fits the whole λ path on every fold for
 every α in ``l1_ratio`` (in parallel with ``n_jobs``) and keeps the pair with
 the lowest held-out error. The data: diabetes with all pairwise products of
-its features (65 correlated columns, 442 rows), where some mixing of L1 and L2
-helps. Each curve is the mean held-out error along one α's path; the dot
-marks its best λ, the star the chosen pair. The fit is certified: the
-reported ``dual_gap_`` bounds how far the refit is from the exact optimum.
+its features (55 correlated columns, 331 training rows), where the choice
+between sparse and dense models is not obvious beforehand. Each curve is the
+mean held-out error along one α's path; the dot marks its best λ, the star
+the chosen pair. The fit is certified: the reported ``dual_gap_`` bounds how
+far the refit is from the exact optimum.
 """
 
 # %%
