@@ -1,16 +1,20 @@
 """AdaptiveRidge: ridge regression that chooses its own λ during fit."""
 
+import dataclasses
 import warnings
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from . import _selection
+from ._dask import dask_sufficient_stats, is_dask_collection
 from ._groups import resolve_groups
 from ._solvers.banded import BandedRidge
 from ._solvers.spectral import (
@@ -22,6 +26,37 @@ from ._solvers.spectral import (
 from ._validation import check_sample_weight
 
 __all__ = ["AdaptiveRidge"]
+
+
+def _fresh(array):
+    """A copy in freshly allocated memory (dense C order, or sparse)."""
+    return array.copy() if sp.issparse(array) else np.array(array, order="C")
+
+
+def _decompose_fold(X, y, sample_weight, fit_intercept):
+    """decompose, computed the same way in any process.
+
+    BLAS rounds differently with another thread count, and on inputs that
+    sit in differently aligned buffers (joblib's and dask's workers receive
+    arrays unpickled into such buffers, and run with fewer threads): copying
+    the inputs to fresh memory and using one BLAS thread makes k-fold results
+    bit-for-bit the same for every ``n_jobs`` and backend.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        spectrum = decompose(
+            _fresh(X), _fresh(y), _fresh(sample_weight), fit_intercept=fit_intercept
+        )
+    return spectrum
+
+
+def _own_arrays(spectrum):
+    """The spectrum with every array copied into memory of this process."""
+    fields = {
+        field.name: _fresh(value)
+        for field in dataclasses.fields(spectrum)
+        if isinstance(value := getattr(spectrum, field.name), np.ndarray)
+    }
+    return dataclasses.replace(spectrum, **fields)
 
 
 class AdaptiveRidge(RegressorMixin, BaseEstimator):
@@ -63,6 +98,10 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         Folds for k-fold selection of λ (with ``criterion="kfold"`` None means
         5-fold). Giving ``cv`` selects k-fold; combining it with another
         explicit criterion is an error.
+    n_jobs : int, default=None
+        Folds of ``criterion="kfold"`` decomposed in parallel with joblib (any
+        backend, e.g. dask). Each fold uses one BLAS thread, so the result is
+        bit-for-bit the same for every ``n_jobs`` and backend.
     lam_per_target : bool, default=True
         With several targets, choose one λ per target (at no extra
         decomposition); if False, one λ shared by all targets, minimising the
@@ -164,6 +203,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         "lam": [Interval(Real, 0, None, closed="neither"), None],
         "criterion": [StrOptions({"gcv", "loo", "evidence", "kfold"}), None],
         "cv": ["cv_object"],
+        "n_jobs": [Integral, None],
         "lam_per_target": ["boolean"],
         "lam_bounds": [tuple, list, None],
         "groups": ["array-like", dict, None],
@@ -176,6 +216,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         *,
         criterion=None,
         cv=None,
+        n_jobs=None,
         lam_per_target=True,
         lam_bounds=None,
         groups=None,
@@ -184,6 +225,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self.lam = lam
         self.criterion = criterion
         self.cv = cv
+        self.n_jobs = n_jobs
         self.lam_per_target = lam_per_target
         self.lam_bounds = lam_bounds
         self.groups = groups
@@ -240,10 +282,13 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. Not modified.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Training data. Not modified. A dask array is never gathered: the
+            sufficient statistics of its row blocks are computed where the
+            blocks live and merged (``criterion="gcv"``, ``"evidence"`` or a
+            fixed ``lam``); see :ref:`scaling`.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Target values. Not modified.
+            Target values (a dask array too when X is one). Not modified.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights (not all zero), read as frequencies by
             ``"gcv"`` and ``"evidence"``.
@@ -254,6 +299,8 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         self._check_options()
+        if is_dask_collection(X):
+            return self._fit_dask(X, y, sample_weight)
         X, y, sample_weight = self._validate(X, y, sample_weight, reset=True)
         self._stats = None
         y2d = y.reshape(len(y), -1)
@@ -290,6 +337,34 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         if self.lam is None and self.criterion_ == "kfold":
             fold_curve = self._kfold_curve(X, y2d, sample_weight)
         self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve, banded)
+        return self
+
+    def _fit_dask(self, X, y, sample_weight):
+        """Fit from the merged block statistics of a dask array."""
+        if self.lam is None and self.criterion_ in ("loo", "kfold"):
+            raise ValueError(
+                f"criterion={self.criterion_!r} needs the rows themselves and "
+                "cannot be computed from the block statistics of a dask array; "
+                "use criterion='gcv' or 'evidence', or a fixed lam."
+            )
+        if y is None or getattr(y, "ndim", 0) not in (1, 2):
+            raise ValueError("y must be a 1-D or 2-D array of targets.")
+        stats, n_features = dask_sufficient_stats(
+            X, y, sample_weight, self.fit_intercept
+        )
+        self.n_features_in_ = n_features
+        if hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self._stats = None
+        self._check_enough_samples(stats.n_samples)
+        self._resolve_groups(n_features)
+        banded = (
+            BandedRidge(self.groups_, stats=stats, fit_intercept=self.fit_intercept)
+            if self._banded_search()
+            else None
+        )
+        dtype = np.float32 if X.dtype == np.float32 else np.float64
+        self._finish_fit(stats.spectrum(), dtype, y.ndim, None, banded)
         return self
 
     def _resolve_groups(self, n_features):
@@ -381,17 +456,18 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
 
     def _kfold_curve(self, X, y2d, sample_weight):
         cv = check_cv(5 if self.cv is None else self.cv)
-        spectra, test_sets = [], []
-        for train, test in cv.split(X, y2d):
-            spectra.append(
-                decompose(
-                    X[train],
-                    y2d[train],
-                    sample_weight[train],
-                    fit_intercept=self.fit_intercept,
-                )
+        folds = list(cv.split(X, y2d))
+        spectra = Parallel(n_jobs=self.n_jobs)(
+            delayed(_decompose_fold)(
+                X[train],
+                y2d[train],
+                sample_weight[train],
+                fit_intercept=self.fit_intercept,
             )
-            test_sets.append((X[test], y2d[test], sample_weight[test]))
+            for train, _ in folds
+        )
+        spectra = [_own_arrays(spectrum) for spectrum in spectra]
+        test_sets = [(X[test], y2d[test], sample_weight[test]) for _, test in folds]
         return _selection.KFoldCurve(spectra, test_sets)
 
     def _finish_fit(self, spectrum, dtype, y_ndim, fold_curve, banded=None):
