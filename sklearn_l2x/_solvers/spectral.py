@@ -219,6 +219,17 @@ class CentredDesign:
         product -= np.outer(self.x_mean[index], scaled.sum(axis=0))
         return product
 
+    def gram_block(self, rows, cols):
+        """``X̃[:, rows]ᵀ X̃[:, cols]`` (dense), sparse X kept sparse."""
+        if sp.issparse(self.X) and not self.explicit:
+            weighted = self.X[:, cols]
+            if not self.unweighted:
+                weighted = sp.diags(self.sqrt_sw**2) @ weighted
+            product = (self.X[:, rows].T @ weighted).toarray()
+            product -= self.sw_sum * np.outer(self.x_mean[rows], self.x_mean[cols])
+            return product
+        return self.rmatmul_columns(rows, self.columns(cols))
+
     def column_squared_norms(self):
         """‖X̃_j‖² for every column, without cancellation for dense X."""
         X = self.X
