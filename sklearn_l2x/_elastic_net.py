@@ -9,7 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._solvers.enet_cd import GramCache, solve_target
+from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
 from ._solvers.spectral import CentredDesign
 from ._validation import check_sample_weight
 
@@ -142,6 +142,8 @@ def _warn_if_not_converged(name, infos, tol, max_iter):
 
 def _path(problem, grid, l1_ratio, *, tol, max_iter, positive):
     """Solutions along the descending grid, warm-started; coefs (n_lams, p, k)."""
+    if problem.gram_cache.full is not None and l1_ratio > 0:
+        return _path_on_gram(problem, grid, l1_ratio, tol, max_iter, positive)
     W = np.zeros((problem.design.X.shape[1], problem.n_targets))
     coefs, gaps, all_infos = [], [], []
     for lam in grid:
@@ -152,6 +154,33 @@ def _path(problem, grid, l1_ratio, *, tol, max_iter, positive):
         gaps.append(max(info["relative_gap"] for info in infos))
         all_infos.extend(infos)
     return np.array(coefs), np.array(gaps), all_infos
+
+
+def _path_on_gram(problem, grid, l1_ratio, tol, max_iter, positive):
+    per_target = [
+        solve_path_on_gram(
+            problem.design,
+            problem.gram_cache,
+            problem.Y_tilde[:, k],
+            problem.correlation()[:, k],
+            grid,
+            l1_ratio,
+            tol=tol,
+            max_iter=max_iter,
+            positive=positive,
+            column_norms=problem.column_norms(),
+        )
+        for k in range(problem.n_targets)
+    ]
+    coefs = np.stack([coef for coef, _ in per_target], axis=2)  # (n_lams, p, k)
+    gaps = np.array(
+        [
+            max(infos[i]["relative_gap"] for _, infos in per_target)
+            for i in range(len(grid))
+        ]
+    )
+    infos = [info for _, infos in per_target for info in infos]
+    return coefs, gaps, infos
 
 
 def elastic_net_path(

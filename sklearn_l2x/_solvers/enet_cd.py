@@ -386,3 +386,90 @@ def solve_target(
     info["n_iter"] = n_iter
     info["n_screened"] = int((~kept).sum())
     return w, info
+
+
+def solve_path_on_gram(
+    design,
+    gram_cache,
+    y_tilde,
+    q,
+    lams,
+    l1_ratio,
+    *,
+    tol=1e-8,
+    max_iter=1000,
+    positive=False,
+    column_norms=None,
+):
+    """A whole descending λ path for one target when the full Gram is known.
+
+    One call of scikit-learn's compiled Gram coordinate descent runs the whole
+    warm-started path (no Python work per λ), then every solution's gap is
+    checked with ours and the few above ``tol`` are finished by
+    :func:`solve_target` from where the path left them.
+
+    Returns
+    -------
+    coefs : ndarray of shape (n_lams, p)
+    infos : list of dict
+    """
+    S = design.sw_sum
+    lams = np.asarray(lams, dtype=np.float64)
+    ratio = l1_ratio / (2.0 - l1_ratio)
+    yy = float(y_tilde @ y_tilde) / S
+    if yy == 0.0:
+        zero = {"n_iter": 0, "relative_gap": 0.0, "converged": True, "n_screened": 0}
+        return np.zeros((lams.size, q.size)), [dict(zero) for _ in lams]
+    with warnings.catch_warnings(), config_context(skip_parameter_validation=True):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        # Same pseudo-row form as _inner: n' = 1, alpha = a₁ + a₂ = λ(1 − α/2).
+        _, coefs, _, n_iters = enet_path(
+            np.zeros((1, q.size), order="F"),
+            np.array([np.sqrt(yy)]),
+            precompute=np.ascontiguousarray(gram_cache.full),
+            Xy=q,
+            l1_ratio=ratio,
+            alphas=lams * (1.0 - l1_ratio / 2.0),
+            # Its gap (half units, its own dual point) at tol/2 is ours at tol;
+            # the few that our gap does not certify are finished below.
+            tol=0.5 * tol,
+            max_iter=max_iter,
+            check_input=False,
+            return_n_iter=True,
+            positive=positive,
+        )
+    coefs = np.array(coefs.T)
+    # At λ >= λ_max, w = 0 is the exact answer (the compiled solver may leave
+    # a rounding-sized coefficient at λ_max itself).
+    top = float(np.max(np.maximum(q, 0.0) if positive else np.abs(q), initial=0.0))
+    coefs[top <= lams * l1_ratio / 2.0] = 0.0
+    infos = []
+    for i, lam in enumerate(lams):
+        penalty = L1L2(q.size, lam / 2.0, l1_ratio)
+        v, A, B = _correlations(design, gram_cache, y_tilde, q, coefs[i])
+        gap, _ = _gap(v, A, B, coefs[i], penalty, positive)
+        relative_gap = max(2.0 * gap, 0.0) / yy
+        info = {
+            "n_iter": int(n_iters[i]),
+            "relative_gap": relative_gap,
+            "converged": relative_gap <= tol,
+            "n_screened": 0,
+        }
+        if not info["converged"]:
+            coefs[i], more = solve_target(
+                design,
+                y_tilde,
+                lam,
+                l1_ratio,
+                coefs[i],
+                tol=tol,
+                max_iter=max_iter,
+                positive=positive,
+                gram_cache=gram_cache,
+                column_norms=column_norms,
+                q=q,
+            )
+            more["n_iter"] += info["n_iter"]
+            info = more
+        infos.append(info)
+    return coefs, infos
