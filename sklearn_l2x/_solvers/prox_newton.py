@@ -19,7 +19,6 @@ Everything is numpy/scipy: the costly parts are ``X @ W``, ``Xᵀ R`` and
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import blas
 from scipy.sparse.linalg import eigsh
 
 from .gap import duality_gap, optimal_intercept
@@ -34,15 +33,6 @@ def _hessian(X_aug, D):
     H = np.empty((m, K, m, K))
     for k in range(K):
         for l in range(k, K):
-            if k == l and not sp.issparse(X_aug):
-                # Diagonal blocks have weights p(1 − p) >= 0: a symmetric
-                # rank-n update (syrk) of √D·X does half the flops of a product.
-                root = X_aug * np.sqrt(np.maximum(D[:, k, k], 0.0))[:, None]
-                # root.T is Fortran-ordered: BLAS reads it without a copy.
-                upper = blas.dsyrk(1.0, root.T, trans=0)
-                block = upper + np.triu(upper, 1).T
-                H[:, k, :, k] = block
-                continue
             weighted = (
                 X_aug.multiply(D[:, k, l][:, None]).tocsc()
                 if sp.issparse(X_aug)
