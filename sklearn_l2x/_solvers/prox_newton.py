@@ -302,7 +302,7 @@ def solve(
                 break
             # −decrease bounds twice the model's suboptimality on the working set:
             # once below the target gap, the outer loop takes over.
-            if -decrease <= 0.5 * target or n_iter >= max_iter:
+            if -decrease <= max(0.5 * target, 0.1 * gap) or n_iter >= max_iter:
                 break
         W = np.zeros_like(W)
         W[columns] = W_ws
