@@ -33,6 +33,13 @@ def _hessian(X_aug, D):
     H = np.empty((m, K, m, K))
     for k in range(K):
         for l in range(k, K):
+            if k == l and not sp.issparse(X_aug):
+                # Diagonal blocks have weights p(1 − p) >= 0: numpy computes
+                # RᵀR of R = √D·X as a symmetric rank-n update (half the
+                # flops of a product), on numpy's own BLAS.
+                root = X_aug * np.sqrt(np.maximum(D[:, k, k], 0.0))[:, None]
+                H[:, k, :, k] = root.T @ root
+                continue
             weighted = (
                 X_aug.multiply(D[:, k, l][:, None]).tocsc()
                 if sp.issparse(X_aug)
