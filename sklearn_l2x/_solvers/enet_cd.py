@@ -356,6 +356,12 @@ def solve_target(
         columns = np.sort(order[(score[order] > 0) | active[order]])
         if columns.size == 0:
             columns = np.sort(order[:1])
+        # When no violator is left outside the working set, it holds the whole
+        # problem's support as far as we can tell: solve it to the end (one
+        # more pass over X then certifies it) instead of by fractions.
+        finish = columns.size == kept.sum() or int(np.sum(score > 0)) <= np.sum(
+            score[columns] > 0
+        )
         coef, epochs = _inner(
             design,
             gram_cache,
@@ -369,9 +375,7 @@ def solve_target(
             # Half the units and a fraction of the current gap (a forcing
             # sequence): the working set's gap must fall below the full one.
             tol=(
-                0.25 * tol
-                if columns.size == kept.sum()  # the whole problem: finish it
-                else max(inner_factor * relative_gap, 0.25 * tol)
+                0.25 * tol if finish else max(inner_factor * relative_gap, 0.25 * tol)
             ),
             budget=max(1, max_iter - n_iter),
         )
