@@ -9,6 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._selection import lam_grid
 from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
 from ._solvers.spectral import CentredDesign
 from ._validation import check_sample_weight
@@ -107,25 +108,6 @@ def _validate_regression(estimator, X, y, sample_weight, reset):
     )
     sample_weight = check_sample_weight(sample_weight, X)
     return X, np.asarray(y, dtype=np.float64), sample_weight
-
-
-def _lam_grid(lam_top, lams, n_lams, eps):
-    if lams is not None:
-        grid = np.asarray(lams, dtype=np.float64)
-        if grid.ndim != 1 or grid.size == 0 or not np.all(np.isfinite(grid)):
-            raise ValueError("lams must be a non-empty 1-D array of finite values.")
-        if np.any(grid < 0):
-            raise ValueError("lams must be non-negative.")
-        return np.sort(grid)[::-1]
-    if not np.isfinite(lam_top):
-        raise ValueError(
-            "An automatic λ grid needs l1_ratio > 0 (with l1_ratio = 0 no λ makes "
-            "all coefficients zero); pass lams explicitly."
-        )
-    if lam_top == 0:
-        # y is constant (or X is): w = 0 at every λ; any grid will do.
-        lam_top = 1.0
-    return np.geomspace(lam_top, lam_top * eps, int(n_lams))
 
 
 def _warn_if_not_converged(name, infos, tol, max_iter):
@@ -249,7 +231,7 @@ def elastic_net_path(
     estimator._validate_params()
     X, y, sample_weight = _validate_regression(estimator, X, y, sample_weight, True)
     problem = _Problem(X, y, sample_weight, fit_intercept, many_fits=True)
-    grid = _lam_grid(problem.lam_max(l1_ratio, positive), lams, n_lams, eps)
+    grid = lam_grid(problem.lam_max(l1_ratio, positive), lams, n_lams, eps, "l1_ratio")
     coefs, gaps, infos = _path(
         problem, grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive
     )

@@ -93,6 +93,8 @@ class ElasticNetClassifier(_LogisticLinearModel):
     0.972
     """
 
+    _mix_name = "l1_ratio"
+
     _parameter_constraints: dict = {
         "lam": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],

@@ -11,12 +11,12 @@ from sklearn.utils._param_validation import Interval
 
 from ._elastic_net import (
     ElasticNet,
-    _lam_grid,
     _path,
     _Problem,
     _validate_regression,
     _warn_if_not_converged,
 )
+from ._selection import lam_grid
 
 __all__ = ["ElasticNetCV"]
 
@@ -178,8 +178,12 @@ class ElasticNetCV(ElasticNet):
             raise ValueError("l1_ratio must not be empty.")
         problem = _Problem(X, y, sample_weight, self.fit_intercept)
         grids = [
-            _lam_grid(
-                problem.lam_max(mix, self.positive), self.lams, self.n_lams, self.eps
+            lam_grid(
+                problem.lam_max(mix, self.positive),
+                self.lams,
+                self.n_lams,
+                self.eps,
+                "l1_ratio",
             )
             for mix in mixes
         ]

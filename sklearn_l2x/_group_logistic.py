@@ -187,6 +187,8 @@ class GroupL2LogisticRegression(_LogisticLinearModel):
     0.96...
     """
 
+    _mix_name = "group_ratio"
+
     _parameter_constraints: dict = {
         "groups": ["array-like", dict, None],
         "lam": [Interval(Real, 0, None, closed="left")],

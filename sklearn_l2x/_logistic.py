@@ -80,6 +80,8 @@ def lam_max_of(X, loss, penalty, fit_intercept):
 class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
     """Penalised logistic regression fitted by proximal Newton."""
 
+    _mix_name = None  # the parameter mixing the penalty's two parts
+
     def _make_penalty(self, n_features, lam):
         raise NotImplementedError
 

@@ -14,6 +14,7 @@ from sklearn.utils.validation import validate_data
 from ._elastic_net_classifier import ElasticNetClassifier
 from ._group_logistic import GroupL2LogisticRegression
 from ._logistic import lam_max_of
+from ._selection import lam_grid
 from ._solvers.prox_newton import solve
 
 __all__ = [
@@ -23,26 +24,22 @@ __all__ = [
 ]
 
 
-def _lam_grid(lam_top, lams, eps):
-    if not np.isscalar(lams):
-        grid = np.asarray(lams, dtype=np.float64)
-        if grid.ndim != 1 or grid.size == 0 or np.any(~np.isfinite(grid)):
-            raise ValueError("lams must be a non-empty 1-D array of finite values.")
-        if np.any(grid < 0):
-            raise ValueError("lams must be non-negative.")
-        return np.sort(grid)[::-1]
-    if not np.isfinite(lam_top) or lam_top <= 0:
-        raise ValueError(
-            "An automatic λ grid needs a finite, positive lam_max (group_ratio > 0 "
-            "and a target that depends on X); pass lams explicitly."
-        )
-    return np.geomspace(lam_top, lam_top * eps, int(lams))
+def _lam_grid(lam_top, lams, eps, mix_name):
+    """``lams`` is a count (automatic grid) or the values themselves."""
+    if np.isscalar(lams):
+        return lam_grid(lam_top, None, lams, eps, mix_name)
+    return lam_grid(lam_top, lams, None, eps, mix_name)
 
 
 def _path(estimator, X, y, sample_weight, lams, eps):
     """Solutions along a descending λ grid, each warm-started from the last."""
     X, loss, penalty = estimator._prepare(X, y, sample_weight, reset=True)
-    grid = _lam_grid(lam_max_of(X, loss, penalty, estimator.fit_intercept), lams, eps)
+    grid = _lam_grid(
+        lam_max_of(X, loss, penalty, estimator.fit_intercept),
+        lams,
+        eps,
+        estimator._mix_name,
+    )
     W = np.zeros((X.shape[1], loss.n_outputs))
     b = loss.null_intercept(estimator.fit_intercept)
     coefs, intercepts, infos = [], [], []
@@ -153,8 +150,7 @@ class _LogisticCVMixin:
     ``Parallel``. The best mean score wins (the largest λ among ties).
     """
 
-    _single = None  # the single-λ estimator class
-    _mix_name = None  # "group_ratio" or "l1_ratio"
+    _single = None  # the single-λ estimator class (which names its mix)
 
     def _template(self, lam, mix):
         """The single-λ estimator with this one's shared parameters."""
@@ -186,7 +182,7 @@ class _LogisticCVMixin:
             template = self._template(1.0, mix)
             X_checked, loss, penalty = template._prepare(X, y, sample_weight, True)
             top = lam_max_of(X_checked, loss, penalty, self.fit_intercept)
-            grids.append(_lam_grid(top, self.lams, self.eps))
+            grids.append(_lam_grid(top, self.lams, self.eps, self._mix_name))
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         scorer = check_scoring(self._template(1.0, mixes[0]), scoring=self.scoring)
         scores = Parallel(n_jobs=self.n_jobs)(
@@ -338,7 +334,6 @@ active_groups_, n_features_in_, feature_names_in_
         self.refit = refit
 
     _single = GroupL2LogisticRegression
-    _mix_name = "group_ratio"
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -428,7 +423,6 @@ feature_names_in_
     """
 
     _single = ElasticNetClassifier
-    _mix_name = "l1_ratio"
 
     _parameter_constraints: dict = {
         **ElasticNetClassifier._parameter_constraints,

@@ -1,6 +1,5 @@
 """AdaptiveRidge: ridge regression that chooses its own λ during fit."""
 
-import dataclasses
 import warnings
 from numbers import Integral, Real
 
@@ -47,16 +46,6 @@ def _decompose_fold(X, y, sample_weight, fit_intercept):
             _fresh(X), _fresh(y), _fresh(sample_weight), fit_intercept=fit_intercept
         )
     return spectrum
-
-
-def _own_arrays(spectrum):
-    """The spectrum with every array copied into memory of this process."""
-    fields = {
-        field.name: _fresh(value)
-        for field in dataclasses.fields(spectrum)
-        if isinstance(value := getattr(spectrum, field.name), np.ndarray)
-    }
-    return dataclasses.replace(spectrum, **fields)
 
 
 class AdaptiveRidge(RegressorMixin, BaseEstimator):
@@ -466,7 +455,6 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             )
             for train, _ in folds
         )
-        spectra = [_own_arrays(spectrum) for spectrum in spectra]
         test_sets = [(X[test], y2d[test], sample_weight[test]) for _, test in folds]
         return _selection.KFoldCurve(spectra, test_sets)
 

@@ -243,3 +243,38 @@ def search(objective, n_targets, alpha_range, *, per_target=True):
     best = objective(alpha[None, :].copy())[0]
     on_boundary = np.broadcast_to(on_boundary, (n_targets,)).copy()
     return alpha, best, grid, grid_values, on_boundary
+
+
+def lam_grid(lam_top, lams, n_lams, eps, mix_name):
+    """A descending λ grid: the given values, or ``n_lams`` log-spaced ones.
+
+    Parameters
+    ----------
+    lam_top : float
+        λ_max of the data (inf when the penalty has no sparsifying part).
+    lams : array-like or None
+        Explicit values (sorted descending); None for the automatic grid
+        from ``lam_top`` down to ``eps·lam_top``.
+    n_lams : int
+        Size of the automatic grid.
+    eps : float
+        Ratio of its smallest to its largest λ.
+    mix_name : str
+        The estimator's mix parameter, named in the error when it is 0.
+    """
+    if lams is not None:
+        grid = np.asarray(lams, dtype=np.float64)
+        if grid.ndim != 1 or grid.size == 0 or not np.all(np.isfinite(grid)):
+            raise ValueError("lams must be a non-empty 1-D array of finite values.")
+        if np.any(grid < 0):
+            raise ValueError("lams must be non-negative.")
+        return np.sort(grid)[::-1]
+    if not np.isfinite(lam_top):
+        raise ValueError(
+            f"An automatic λ grid needs {mix_name} > 0 (with {mix_name} = 0 no λ "
+            "makes all coefficients zero); pass lams explicitly."
+        )
+    if lam_top <= 0:
+        # The target does not depend on X: W = 0 at every λ; any grid will do.
+        lam_top = 1.0
+    return np.geomspace(lam_top, lam_top * eps, int(n_lams))

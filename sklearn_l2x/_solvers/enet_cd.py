@@ -302,10 +302,12 @@ def solve_target(
         return np.zeros(n_features), info
     penalty = L1L2(n_features, lam / 2.0, l1_ratio)
     a1, a2 = penalty.group_strength, penalty.ridge
+    if gram_cache is None:
+        gram_cache = GramCache(design)
+    if q is None:
+        q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
     if a1 == 0 and a2 > 0 and not positive:
         # Pure ridge: one linear solve, not coordinate descent.
-        if q is None:
-            q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
         w = _ridge_solve(design, gram_cache, y_tilde, q, a2)
         v, A, B = _correlations(design, gram_cache, y_tilde, q, w)
         gap, _ = _gap(v, A, B, w, penalty, positive)
@@ -313,8 +315,6 @@ def solve_target(
         return w, info
     if positive:
         w = np.maximum(w, 0.0)
-    if gram_cache is None:
-        gram_cache = GramCache(design)
     if column_norms is None and screening and a1 > 0:
         column_norms = design.column_squared_norms()
     kept = np.ones(n_features, dtype=bool)
@@ -324,8 +324,6 @@ def solve_target(
     ws_size = n_features if small else 10
     n_iter = 0
     inner_factor = 0.15
-    if q is None:
-        q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
     while True:
         v, A, B = _correlations(design, gram_cache, y_tilde, q, w)
         gap, t = _gap(v, A, B, w, penalty, positive)
