@@ -369,15 +369,19 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         W0 = np.zeros((X.shape[1], problem.n_targets))
         if previous is not None and np.size(previous) == W0.size:
             W0 = np.reshape(previous, (problem.n_targets, -1)).T.astype(np.float64)
+        return self._solve(problem, self.lam, self.l1_ratio, W0, X.dtype)
+
+    def _solve(self, problem, lam, l1_ratio, W0, dtype):
+        """Solve at (λ, α) from W0, set the fitted attributes, warn if stopped."""
         W, infos = problem.solve(
-            self.lam,
-            self.l1_ratio,
+            lam,
+            l1_ratio,
             W0,
             tol=self.tol,
             max_iter=self.max_iter,
             positive=self.positive,
         )
-        self._set_solution(problem, W, infos, X.dtype)
+        self._set_solution(problem, W, infos, dtype)
         _warn_if_not_converged(type(self).__name__, infos, self.tol, self.max_iter)
         return self
 

@@ -14,7 +14,6 @@ from ._elastic_net import (
     _path,
     _Problem,
     _validate_regression,
-    _warn_if_not_converged,
 )
 from ._selection import lam_grid
 
@@ -208,14 +207,5 @@ class ElasticNetCV(ElasticNet):
         self.l1_ratio_ = mixes[best_mix]
         self.lams_ = np.array(grids) if several else grids[0]
         self.mse_path_ = mse if several else mse[0]
-        W, infos = problem.solve(
-            self.lam_,
-            self.l1_ratio_,
-            np.zeros((X.shape[1], problem.n_targets)),
-            tol=self.tol,
-            max_iter=self.max_iter,
-            positive=self.positive,
-        )
-        self._set_solution(problem, W, infos, X.dtype)
-        _warn_if_not_converged(type(self).__name__, infos, self.tol, self.max_iter)
-        return self
+        start = np.zeros((X.shape[1], problem.n_targets))
+        return self._solve(problem, self.lam_, self.l1_ratio_, start, X.dtype)
