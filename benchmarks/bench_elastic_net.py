@@ -19,11 +19,10 @@ fit has compiled its numba code).
 """
 
 import argparse
-import subprocess
-import sys
 import time
 import warnings
 
+import _fresh as fresh
 import numpy as np
 import scipy.sparse as sp
 from sklearn import linear_model
@@ -303,7 +302,7 @@ def logistic(repeat, peers):
 
 
 def first_fit_ratio(package):
-    """Time of the first fit in a fresh process over a warm fit's."""
+    """First fit in a fresh process over a warm fit (median of 5 processes)."""
     model = (
         "from sklearn_l2x import ElasticNet; make = lambda: ElasticNet(lam=lam)"
         if package == "sklearn_l2x"
@@ -312,23 +311,13 @@ def first_fit_ratio(package):
         "a, r = convert(lam, source='l2x', target='ElasticNet', n_samples=500,"
         " l1_ratio=0.5); make = lambda: ElasticNet(alpha=a, l1_ratio=float(r))"
     )
-    code = (
-        "import time, sys; sys.path.insert(0, 'benchmarks');"
+    return fresh.first_fit_ratio(
         "from bench_elastic_net import make_regression_problem;"
         "from sklearn_l2x import elastic_net_path;"
         "X, y = make_regression_problem('dense_500x5000');"
-        "lam = 0.1 * elastic_net_path(X, y, n_lams=1)[0][0];"
-        f"{model};"
-        "t = time.perf_counter(); make().fit(X, y);"
-        "first = time.perf_counter() - t;"
-        "t = time.perf_counter(); make().fit(X, y);"
-        "warm = time.perf_counter() - t;"
-        "print(first / warm)"
+        f"lam = 0.1 * elastic_net_path(X, y, n_lams=1)[0][0]; {model}",
+        "make().fit(X, y)",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    return float(out.stdout.strip())
 
 
 def main():

@@ -16,6 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_l2x import ElasticNet, ElasticNetCV, convert, elastic_net_path
+from sklearn_l2x._solvers import enet_cd
 from sklearn_l2x._solvers.enet_cd import solve_target
 from sklearn_l2x._solvers.spectral import CentredDesign
 
@@ -82,6 +83,91 @@ def test_equals_sklearn_elastic_net(sparse, weighted, l1_ratio):
     assert_allclose(ours.coef_, theirs.coef_, atol=1e-7)
     assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-7)
     assert ours.dual_gap_ <= 1e-13
+
+
+def _recording_enet_path(monkeypatch):
+    """Record, for each sparse call of scikit-learn's solver, if it centres."""
+    centred = []
+    original = enet_cd.enet_path
+
+    def recording(X, y, **params):
+        if sp.issparse(X):
+            centred.append("X_offset" in params)
+        return original(X, y, **params)
+
+    monkeypatch.setattr(enet_cd, "enet_path", recording)
+    return centred
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sparse_inner_solver_equals_sklearn(
+    weighted, positive, fit_intercept, monkeypatch
+):
+    # Very sparse, non-negative columns (non-zero means, so the intercept is
+    # coupled to them): the working sets run on sparse columns, not on a Gram
+    # matrix, with the intercept as one more column.
+    rng = np.random.default_rng(5)
+    X = sp.random(200, 1500, density=0.01, format="csr", random_state=5)
+    X.data = rng.uniform(0.5, 3.0, X.data.size)
+    w = np.zeros(X.shape[1])
+    w[:10] = rng.uniform(1, 3, 10)
+    y = X @ w + 5.0 + 0.3 * rng.normal(size=X.shape[0])
+    sw = rng.uniform(0.2, 3.0, X.shape[0]) if weighted else None
+    lam = _lam(X, y, 0.7, fraction=0.05, sample_weight=sw)
+    centred = _recording_enet_path(monkeypatch)
+    ours = ElasticNet(
+        lam=lam, l1_ratio=0.7, positive=positive, fit_intercept=fit_intercept
+    )
+    ours.set_params(tol=1e-13).fit(X, y, sw)
+    assert centred and not any(centred)  # sparse columns, intercept column
+    theirs = _sklearn_elastic_net(lam, 0.7, sw, X.shape[0])
+    theirs.set_params(positive=positive, fit_intercept=fit_intercept).fit(X, y, sw)
+    assert 5 < np.count_nonzero(ours.coef_) < X.shape[1]
+    assert_allclose(ours.coef_, theirs.coef_, atol=1e-7)
+    assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-7)
+    assert ours.dual_gap_ <= 1e-13
+
+
+@pytest.mark.parametrize("density", [0.02, 0.9])
+@pytest.mark.parametrize("positive", [False, True])
+def test_sparse_working_set_solve_is_the_centred_one(density, positive, monkeypatch):
+    # Columns that are mostly mean (dense, one-signed) would make the
+    # intercept column zig-zag: those are centred by scikit-learn instead.
+    # Either way the working set's solution is the one on centred columns.
+    rng = np.random.default_rng(2)
+    X = sp.random(300, 60, density=density, format="csc", random_state=2)
+    X.data = rng.uniform(0.5, 3.0, X.data.size)
+    y = X @ rng.normal(size=60) + 4.0 + rng.normal(size=300)
+    sw = rng.uniform(0.2, 3.0, 300)
+    design = CentredDesign(X, sw, True)
+    y_tilde = np.sqrt(sw) * (y - sw @ y / sw.sum())
+    columns = np.arange(0, 60, 2)
+    params = {
+        "l1_ratio": 0.5,
+        "alphas": [0.02],
+        "coef_init": np.zeros(columns.size),
+        "tol": 1e-14,
+        "max_iter": 100_000,
+        "check_input": False,
+        "return_n_iter": True,
+        "positive": positive,
+    }
+    centred = _recording_enet_path(monkeypatch)
+    coef, _ = enet_cd._inner_sparse(
+        design, y_tilde, columns, params["coef_init"], params
+    )
+    assert set(centred) == {density > 0.5}
+    scale = np.sqrt(300 / sw.sum())
+    expected = linear_model.enet_path(
+        design.columns(columns) * scale,
+        y_tilde * scale,
+        **{
+            k: v for k, v in params.items() if k not in ("check_input", "return_n_iter")
+        },
+    )[1][:, 0]
+    assert_allclose(coef, expected, atol=1e-8)
 
 
 def test_lasso_and_reference_minimiser():

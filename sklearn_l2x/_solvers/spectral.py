@@ -112,6 +112,7 @@ class CentredDesign:
 
     def __init__(self, X, sample_weight, fit_intercept):
         self.sw_sum = float(sample_weight.sum())
+        self.fit_intercept = fit_intercept
         self.sqrt_sw = np.sqrt(sample_weight)
         self.unweighted = bool(np.all(sample_weight == 1.0))
         if fit_intercept:
