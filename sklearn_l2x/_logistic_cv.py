@@ -43,13 +43,22 @@ def _path(estimator, X, y, sample_weight, lams, eps):
     W = np.zeros((X.shape[1], loss.n_outputs))
     b = loss.null_intercept(estimator.fit_intercept)
     coefs, intercepts, infos = [], [], []
-    for lam in grid:
+    for k, lam in enumerate(grid):
         penalty.lam = float(lam)
+        start = W
+        if k >= 2 and grid[k - 1] != grid[k - 2]:
+            # Predictor: the solution moves smoothly in log λ between changes
+            # of the support, so extrapolating the last two solutions (on the
+            # groups active now) starts the next solve closer than the last
+            # solution does; the solver certifies whatever it is given.
+            step = np.log(lam / grid[k - 1]) / np.log(grid[k - 1] / grid[k - 2])
+            active = (penalty.group_norms(W) > 0)[penalty.membership]
+            start = np.where(active[:, None], W + step * (W - coefs[-2].T), 0.0)
         W, b, info = solve(
             X,
             loss,
             penalty,
-            W,
+            start,
             b,
             fit_intercept=estimator.fit_intercept,
             tol=estimator.tol,

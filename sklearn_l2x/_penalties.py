@@ -47,6 +47,15 @@ class GroupL2:
         self._singletons = self.n_groups == n_features and np.array_equal(
             self.membership, np.arange(n_features)
         )
+        # Consecutive groups of one size (a working set's restricted penalty
+        # often is): rows reshape into one row per group, no bincount needed.
+        size = n_features // max(self.n_groups, 1)
+        self._block = (
+            size
+            if size * self.n_groups == n_features
+            and np.array_equal(self.membership, np.arange(n_features) // size)
+            else None
+        )
 
     def restrict(self, group_ids):
         """The penalty on the rows of the groups ``group_ids`` only.
@@ -79,6 +88,9 @@ class GroupL2:
 
     def group_norms(self, M):
         """‖M_g‖_F for every group, M of shape (p, K)."""
+        if self._block is not None:
+            blocks = np.ascontiguousarray(M).reshape(self.n_groups, -1)
+            return np.sqrt(np.einsum("ij,ij->i", blocks, blocks))
         row_squares = np.einsum("ij,ij->i", M, M)
         if self._singletons:
             return np.sqrt(row_squares)
@@ -96,10 +108,55 @@ class GroupL2:
         """argmin_W ½‖W − V‖² + step·penalty(W), blockwise (closed form)."""
         norms = self.group_norms(V)
         threshold = step * self.group_strength * self.weights
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shrink = np.where(norms > threshold, 1.0 - threshold / norms, 0.0)
+        # 1 − t/‖V_g‖ clipped at 0 (a zero group stays zero whatever t is).
+        shrink = 1.0 - threshold / np.maximum(norms, np.finfo(float).tiny)
+        np.maximum(shrink, 0.0, out=shrink)
         shrink /= 1.0 + step * self.ridge
+        if self._block is not None:
+            blocks = np.ascontiguousarray(V).reshape(self.n_groups, -1)
+            return (blocks * shrink[:, None]).reshape(V.shape)
         return V * shrink[self.membership][:, None]
+
+    def newton_terms(self, W):
+        """Where the penalty is smooth at W, its gradient and Hessian there.
+
+        Returns the mask (p, K) of the free coordinates (the rows of the
+        non-zero groups), the gradient on them and its Hessian, blocks
+        ``λ_grp ω_g (I − uuᵀ)/‖W_g‖ + ρI`` (u = W_g/‖W_g‖), coordinates in
+        row-major (feature, output) order.
+        """
+        norms = self.group_norms(W)
+        active = norms > 0
+        free = np.repeat(active[self.membership][:, None], W.shape[1], axis=1)
+        rows = np.flatnonzero(active[self.membership])
+        values = W[rows].ravel()
+        size = values.size
+        gradient = self.ridge * values
+        hessian = self.ridge * np.eye(size)
+        strength = self.group_strength
+        position = 0
+        members = self.membership[rows]
+        for g in np.flatnonzero(active):
+            width = int(np.count_nonzero(members == g)) * W.shape[1]
+            block = slice(position, position + width)
+            u = values[block] / norms[g]
+            scale = strength * self.weights[g]
+            gradient[block] += scale * u
+            hessian[block, block] += (scale / norms[g]) * (
+                np.eye(width) - np.outer(u, u)
+            )
+            position += width
+        return free, gradient, hessian
+
+    def same_face(self, W, V):
+        """True when no non-zero group of W is zero or reversed in V."""
+        active = self.group_norms(W) > 0
+        inner = np.bincount(
+            self.membership,
+            weights=np.einsum("ij,ij->i", W, V),
+            minlength=self.n_groups,
+        )
+        return bool(np.all(inner[active] > 0))
 
     def kkt_violation(self, W, gradient):
         """Per group, the distance of −∇_g from the subdifferential at W_g.
@@ -196,6 +253,18 @@ class L1L2:
             step = step[self.membership][:, None]
         magnitude = np.maximum(np.abs(V) - step * self.group_strength, 0.0)
         return np.sign(V) * magnitude / (1.0 + step * self.ridge)
+
+    def newton_terms(self, W):
+        """The free (non-zero) entries, the penalty's gradient and Hessian there."""
+        free = W != 0
+        values = W[free]
+        gradient = self.group_strength * np.sign(values) + self.ridge * values
+        return free, gradient, self.ridge * np.eye(values.size)
+
+    def same_face(self, W, V):
+        """True when every non-zero entry of W keeps its sign in V."""
+        free = W != 0
+        return bool(np.all(np.sign(V[free]) == np.sign(W[free])))
 
     def kkt_violation(self, W, gradient):
         """Per row, the norm over outputs of each entry's distance to optimality."""

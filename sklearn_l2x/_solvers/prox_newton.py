@@ -102,11 +102,59 @@ def _quadratic_prox(gradient, H, penalty, W, fit_intercept, max_inner, tol):
     if m == 0:
         delta_W = np.zeros((0, K))
     else:
-        delta_W = _fista(g.reshape(m, K), H, penalty, W, max_inner, tol)
+        delta_W = _face_newton(g.reshape(m, K), H, penalty, W)
+        if delta_W is None:
+            delta_W = _fista(g.reshape(m, K), H, penalty, W, max_inner, tol)
     if not fit_intercept:
         return delta_W, np.zeros(K)
     delta_b = -H_bb_pinv @ (g_b + H_b_rows @ delta_W.ravel())
     return delta_W, delta_b
+
+
+def _face_newton(g, H, penalty, W, max_steps=5):
+    """The model's minimiser when it keeps W's support: Newton on that face.
+
+    On the set of W's non-zero groups (entries, for the elastic net) the
+    penalty is smooth, so ``⟨g, Δ⟩ + ½ΔᵀHΔ + penalty(W + Δ)`` is minimised
+    there by a few Newton steps (each one small linear solve) instead of tens
+    of proximal-gradient iterations. The answer is the model's minimiser only
+    if it stays on that face (no group vanishes or turns around) and the zero
+    groups stay optimal at zero (their model gradient within the penalty's
+    radius); otherwise None, and FISTA takes over. Near the end of a fit and
+    along a λ path, where the support no longer changes, it nearly always
+    holds.
+    """
+    free, _, _ = penalty.newton_terms(W)
+    if not free.any():
+        return None
+    index = np.flatnonzero(free.ravel())
+    H_ff = H[np.ix_(index, index)]
+    g_f = g.ravel()[index]
+    delta = np.zeros(W.size)
+    for _ in range(max_steps):
+        point = W + delta.reshape(W.shape)
+        if not penalty.same_face(W, point):
+            return None
+        _, pen_gradient, pen_hessian = penalty.newton_terms(point)
+        residual = g_f + H_ff @ delta[index] + pen_gradient
+        try:
+            step = np.linalg.solve(H_ff + pen_hessian, -residual)
+        except np.linalg.LinAlgError:
+            return None
+        delta[index] += step
+        if np.max(np.abs(step)) <= 1e-12 * max(np.max(np.abs(W[free])), 1e-300):
+            break
+    delta_W = delta.reshape(W.shape)
+    point = W + delta_W
+    if not penalty.same_face(W, point):
+        return None
+    model_gradient = g + (H @ delta).reshape(W.shape)
+    violation = penalty.kkt_violation(point, model_gradient)
+    zero = penalty.group_norms(point) == 0
+    scale = penalty.group_strength * penalty.weights + np.finfo(float).eps
+    if np.any(violation[zero] > 1e-9 * scale[zero]):
+        return None  # a zero group wants in: the support changes
+    return delta_W
 
 
 def _fista(g, H, penalty, W, max_inner, tol):
