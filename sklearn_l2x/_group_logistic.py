@@ -96,8 +96,9 @@ class GroupL2LogisticRegression(_LogisticLinearModel):
     whole variables are selected.
 
     The solver is proximal Newton on working sets of groups (exact Hessian on
-    the working set, accelerated proximal gradient for the quadratic model,
-    Armijo line search), with exact intercept updates; it stops when the
+    the working set; the quadratic model minimised by Newton on the current
+    support's face when the support holds, by accelerated proximal gradient
+    otherwise; Armijo line search), with exact intercept updates; it stops when the
     duality gap, relative to the objective at ``W = 0``, is below ``tol``, so a
     fit is certified rather than just stopped.
 

@@ -9,9 +9,10 @@ prox (:mod:`sklearn_l2x._penalties`):
   the worst violators of the optimality conditions;
 - inner loop: proximal Newton steps on the working set only. The quadratic model
   uses the exact Hessian on the working set's columns (plus the intercept),
-  ``H = X_wsᵀ D X_ws``, a small dense matrix, and is minimised by accelerated
-  proximal gradient with adaptive restart; the step is then damped by an Armijo
-  line search on the true objective.
+  ``H = X_wsᵀ D X_ws``, a small dense matrix, and is minimised by Newton steps
+  on the face of the current support when the support holds (:func:`_face_newton`),
+  otherwise by accelerated proximal gradient with adaptive restart; the step
+  is then damped by an Armijo line search on the true objective.
 
 Everything is numpy/scipy: the costly parts are ``X @ W``, ``Xᵀ R`` and
 ``X_wsᵀ D X_ws``.
