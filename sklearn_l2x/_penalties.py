@@ -134,6 +134,19 @@ class GroupL2:
         gradient = self.ridge * values
         hessian = self.ridge * np.eye(size)
         strength = self.group_strength
+        if self._block is not None:
+            # Equal consecutive groups: all blocks at once.
+            ids = np.flatnonzero(active)
+            width = self._block * W.shape[1]
+            u = values.reshape(ids.size, width) / norms[ids][:, None]
+            scale = strength * self.weights[ids]
+            gradient += (scale[:, None] * u).ravel()
+            blocks = (scale / norms[ids])[:, None, None] * (
+                np.eye(width) - u[:, :, None] * u[:, None, :]
+            )
+            index = np.arange(size).reshape(ids.size, width)
+            hessian[index[:, :, None], index[:, None, :]] += blocks
+            return free, gradient, hessian
         position = 0
         members = self.membership[rows]
         for g in np.flatnonzero(active):

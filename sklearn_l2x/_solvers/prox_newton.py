@@ -83,7 +83,8 @@ def _quadratic_prox(gradient, H, penalty, W, fit_intercept, max_inner, tol):
     ``L = λ_max(DHD)``, so ``M ⪰ H`` (a valid majorisation), the prox in this
     metric is still the closed-form group prox, and badly scaled features do
     not slow it down. Stops when the prox-gradient mapping has shrunk by the
-    factor ``tol``.
+    factor ``tol``. Newton on the current support's face is tried first
+    (:func:`_face_newton`).
 
     Returns
     -------
@@ -131,8 +132,10 @@ def _face_newton(g, H, penalty, W, max_steps=5):
     index = np.flatnonzero(free.ravel())
     H_ff = H[np.ix_(index, index)]
     g_f = g.ravel()[index]
+    zero = penalty.group_norms(W) == 0
+    radius = (penalty.group_strength * penalty.weights + np.finfo(float).eps)[zero]
     delta = np.zeros(W.size)
-    for _ in range(max_steps):
+    for step_number in range(max_steps):
         point = W + delta.reshape(W.shape)
         if not penalty.same_face(W, point):
             return None
@@ -143,19 +146,20 @@ def _face_newton(g, H, penalty, W, max_steps=5):
         except np.linalg.LinAlgError:
             return None
         delta[index] += step
-        if np.max(np.abs(step)) <= 1e-12 * max(np.max(np.abs(W[free])), 1e-300):
+        point = W + delta.reshape(W.shape)
+        # The zero groups must stay optimal at zero: their model gradient
+        # within the penalty's radius. Far outside it after the first step
+        # (the support is about to change), give up early.
+        model_gradient = g + (H @ delta).reshape(W.shape)
+        violation = penalty.kkt_violation(point, model_gradient)[zero]
+        if np.any(violation > (1e-2 if step_number == 0 else 1e-9) * radius):
+            if step_number == 0 or np.max(np.abs(step)) == 0:
+                return None
+        elif np.max(np.abs(step)) <= 1e-12 * np.max(np.abs(W[free])):
             break
-    delta_W = delta.reshape(W.shape)
-    point = W + delta_W
-    if not penalty.same_face(W, point):
+    if not penalty.same_face(W, point) or np.any(violation > 1e-9 * radius):
         return None
-    model_gradient = g + (H @ delta).reshape(W.shape)
-    violation = penalty.kkt_violation(point, model_gradient)
-    zero = penalty.group_norms(point) == 0
-    scale = penalty.group_strength * penalty.weights + np.finfo(float).eps
-    if np.any(violation[zero] > 1e-9 * scale[zero]):
-        return None  # a zero group wants in: the support changes
-    return delta_W
+    return delta.reshape(W.shape)
 
 
 def _fista(g, H, penalty, W, max_inner, tol):
