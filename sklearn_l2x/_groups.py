@@ -27,6 +27,12 @@ def _is_index_list(item):
 
 
 def _indices(members, n_features, feature_names, group_name):
+    array = np.asarray(members) if not isinstance(members, str) else None
+    if array is not None and array.ndim == 1 and array.dtype.kind in "iu":
+        # Integer indices (the common case), checked all at once.
+        outside = (array < -n_features) | (array >= n_features)
+        if array.size and not outside.any():
+            return (array % n_features).astype(np.intp)
     members = list(members)
     if len(members) == 0:
         raise ValueError(f"groups: group {group_name!r} is empty.")

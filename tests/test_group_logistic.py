@@ -343,3 +343,14 @@ def test_labels_of_any_type_and_inputs_not_modified():
     assert_allclose(X, copies[0])
     assert (labels == copies[1]).all()
     assert_allclose(sw, copies[2])
+
+
+def test_integer_groups_are_checked_at_once_and_still_named_when_wrong():
+    # Integer index arrays take a vectorised path; errors still name the group.
+    X, y, _ = _data(2)
+    p = X.shape[1]
+    model = GroupL2LogisticRegression([np.arange(0, p // 2), range(p // 2, p)])
+    assert model.fit(X, y).groups_[1].tolist() == list(range(p // 2, p))
+    bad = GroupL2LogisticRegression([np.arange(0, p // 2), np.arange(p // 2, p + 1)])
+    with pytest.raises(ValueError, match="group 1 has column index"):
+        bad.fit(X, y)
