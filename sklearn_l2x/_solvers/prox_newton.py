@@ -126,7 +126,7 @@ def _face_newton(g, H, penalty, W, max_steps=5):
     along a λ path, where the support no longer changes, it nearly always
     holds.
     """
-    free, _, _ = penalty.newton_terms(W)
+    free, pen_gradient, pen_hessian = penalty.newton_terms(W)
     if not free.any():
         return None
     index = np.flatnonzero(free.ravel())
@@ -134,12 +134,10 @@ def _face_newton(g, H, penalty, W, max_steps=5):
     g_f = g.ravel()[index]
     zero = penalty.group_norms(W) == 0
     radius = (penalty.group_strength * penalty.weights + np.finfo(float).eps)[zero]
-    delta = np.zeros(W.size)
+    delta, point = np.zeros(W.size), W
     for step_number in range(max_steps):
-        point = W + delta.reshape(W.shape)
-        if not penalty.same_face(W, point):
-            return None
-        _, pen_gradient, pen_hessian = penalty.newton_terms(point)
+        if step_number:
+            _, pen_gradient, pen_hessian = penalty.newton_terms(point)
         residual = g_f + H_ff @ delta[index] + pen_gradient
         try:
             step = np.linalg.solve(H_ff + pen_hessian, -residual)
@@ -147,6 +145,8 @@ def _face_newton(g, H, penalty, W, max_steps=5):
             return None
         delta[index] += step
         point = W + delta.reshape(W.shape)
+        if not penalty.same_face(W, point):
+            return None
         # The zero groups must stay optimal at zero: their model gradient
         # within the penalty's radius. Far outside it after the first step
         # (the support is about to change), give up early.
@@ -157,7 +157,7 @@ def _face_newton(g, H, penalty, W, max_steps=5):
                 return None
         elif np.max(np.abs(step)) <= 1e-12 * np.max(np.abs(W[free])):
             break
-    if not penalty.same_face(W, point) or np.any(violation > 1e-9 * radius):
+    if np.any(violation > 1e-9 * radius):
         return None
     return delta.reshape(W.shape)
 
