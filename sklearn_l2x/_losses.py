@@ -6,6 +6,8 @@ the linear predictor ``eta`` of shape (n, K) (K = 1 for the binary logistic loss
 - ``value(eta)``: ``(1/S) Σ_i s_i ℓ(y_i, η_i)``;
 - ``gradient(eta)``: ``R = ∂value/∂η`` (so ``∇_W = XᵀR``);
 - ``hessian_weights(eta)``: ``D`` with ``∂²value/∂η_i∂η_i = D_i`` (K×K);
+- ``intercept_terms(eta)``: gradient and Hessian in the intercepts (their sums
+  over rows, without forming D);
 - ``lipschitz_factor``: c with ``∇²_η ℓ ⪯ c·I`` (¼ binary, ½ multinomial);
 - ``conjugate`` pieces for the duality gap (``entropy``).
 
@@ -52,6 +54,13 @@ class BinaryLogistic:
         """D of shape (n, 1, 1): s_i σ(η_i)(1 − σ(η_i))/S."""
         p = expit(eta)
         return (self.scaled_sw * p * (1.0 - p))[:, :, None]
+
+    def intercept_terms(self, eta):
+        """Gradient and Hessian of ``value`` in the intercept, from one σ(η)."""
+        p = expit(eta)
+        weights = self.scaled_sw[:, 0]
+        gradient = weights @ (p - self.Y)
+        return gradient, (weights @ (p * (1.0 - p)))[:, None]
 
     def entropy(self, A):
         """(1/S) Σ s_i H(A_i), H the binary entropy; A in [0, 1]."""
@@ -106,6 +115,13 @@ class Multinomial:
         index = np.arange(p.shape[1])
         D[:, index, index] += p
         return self.scaled_sw[:, :, None] * D
+
+    def intercept_terms(self, eta):
+        """Gradient and Hessian in the intercepts (sums over rows, no n×K×K)."""
+        p = softmax(eta, axis=1)
+        weighted = self.scaled_sw * p
+        gradient = weighted.sum(axis=0) - self.scaled_sw[:, 0] @ self.Y
+        return gradient, np.diag(weighted.sum(axis=0)) - weighted.T @ p
 
     def entropy(self, A):
         """(1/S) Σ s_i H(A_i), H the Shannon entropy; rows of A on the simplex."""

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from sklearn_l2x._losses import make_logistic_loss
 from sklearn_l2x._penalties import L1L2, GroupL2
 from sklearn_l2x._solvers.prox_newton import _face_newton, _fista
 
@@ -93,3 +94,16 @@ def test_face_newton_is_the_model_minimiser_or_declines(name, K):
     W_off[rows] = 0.0
     g_off = g0 + (H @ W_off.ravel()).reshape(W.shape)
     assert _face_newton(g_off, H, penalty, W_off) is None
+
+
+@pytest.mark.parametrize("K", [1, 3])
+def test_intercept_terms_are_the_summed_row_terms(K):
+    rng = np.random.default_rng(3)
+    n = 50
+    labels = rng.integers(0, max(K, 2), n)
+    Y = (labels[:, None] == 1).astype(float) if K == 1 else np.eye(K)[labels]
+    loss = make_logistic_loss(Y, rng.uniform(0.2, 3.0, n))
+    eta = rng.normal(size=(n, K))
+    gradient, hessian = loss.intercept_terms(eta)
+    assert_allclose(gradient, loss.gradient(eta).sum(axis=0), atol=1e-15)
+    assert_allclose(hessian, loss.hessian_weights(eta).sum(axis=0), atol=1e-15)

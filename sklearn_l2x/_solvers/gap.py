@@ -20,11 +20,9 @@ def optimal_intercept(loss, eta_without_intercept, intercept, fit_intercept):
     b = np.array(intercept, dtype=np.float64)
     value = loss.value(eta_without_intercept + b)
     for _ in range(100):
-        eta = eta_without_intercept + b
-        gradient = loss.gradient(eta).sum(axis=0)
+        gradient, hessian = loss.intercept_terms(eta_without_intercept + b)
         if np.max(np.abs(gradient)) <= 1e-15:
             break
-        hessian = loss.hessian_weights(eta).sum(axis=0)
         if not (np.all(np.isfinite(hessian)) and np.all(np.isfinite(gradient))):
             break
         step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
