@@ -43,9 +43,12 @@ class GroupL2:
         self.membership = group_membership(groups)
         n_features = self.membership.shape[0]
         self.n_groups = len(groups)
-        # Consecutive groups of one size (singletons in feature order, and a
-        # working set's restricted penalty often): rows reshape into one row
-        # per group, no bincount needed.
+        # Singleton groups in feature order (the lasso): norms need no bincount.
+        self._singletons = self.n_groups == n_features and np.array_equal(
+            self.membership, np.arange(n_features)
+        )
+        # Consecutive groups of one size (a working set's restricted penalty
+        # often is): rows reshape into one row per group, no bincount needed.
         size = n_features // max(self.n_groups, 1)
         self._block = (
             size
@@ -89,6 +92,8 @@ class GroupL2:
             blocks = np.ascontiguousarray(M).reshape(self.n_groups, -1)
             return np.sqrt(np.einsum("ij,ij->i", blocks, blocks))
         row_squares = np.einsum("ij,ij->i", M, M)
+        if self._singletons:
+            return np.sqrt(row_squares)
         return np.sqrt(
             np.bincount(self.membership, weights=row_squares, minlength=self.n_groups)
         )
@@ -123,15 +128,37 @@ class GroupL2:
         norms = self.group_norms(W)
         active = norms > 0
         free = np.repeat(active[self.membership][:, None], W.shape[1], axis=1)
-        # One group id per free coordinate; blocks where the ids agree.
-        owner = np.repeat(self.membership, W.shape[1])[free.ravel()]
-        values = W[free]
-        u = values / norms[owner]
-        scale = self.group_strength * self.weights[owner]
-        gradient = scale * u + self.ridge * values
-        same = owner[:, None] == owner[None, :]
-        hessian = same * ((scale / norms[owner])[:, None] * (-u[:, None] * u))
-        hessian[np.diag_indices_from(hessian)] += scale / norms[owner] + self.ridge
+        rows = np.flatnonzero(active[self.membership])
+        values = W[rows].ravel()
+        size = values.size
+        gradient = self.ridge * values
+        hessian = self.ridge * np.eye(size)
+        strength = self.group_strength
+        if self._block is not None:
+            # Equal consecutive groups: all blocks at once.
+            ids = np.flatnonzero(active)
+            width = self._block * W.shape[1]
+            u = values.reshape(ids.size, width) / norms[ids][:, None]
+            scale = strength * self.weights[ids]
+            gradient += (scale[:, None] * u).ravel()
+            blocks = (scale / norms[ids])[:, None, None] * (
+                np.eye(width) - u[:, :, None] * u[:, None, :]
+            )
+            index = np.arange(size).reshape(ids.size, width)
+            hessian[index[:, :, None], index[:, None, :]] += blocks
+            return free, gradient, hessian
+        position = 0
+        members = self.membership[rows]
+        for g in np.flatnonzero(active):
+            width = int(np.count_nonzero(members == g)) * W.shape[1]
+            block = slice(position, position + width)
+            u = values[block] / norms[g]
+            scale = strength * self.weights[g]
+            gradient[block] += scale * u
+            hessian[block, block] += (scale / norms[g]) * (
+                np.eye(width) - np.outer(u, u)
+            )
+            position += width
         return free, gradient, hessian
 
     def same_face(self, W, V):
