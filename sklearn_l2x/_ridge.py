@@ -17,10 +17,10 @@ from ._dask import dask_sufficient_stats, is_dask_collection
 from ._groups import resolve_groups
 from ._solvers.banded import BandedRidge
 from ._solvers.spectral import (
+    RowProjector,
     SufficientStats,
     coefficients,
     decompose,
-    right_vectors,
 )
 from ._validation import check_sample_weight
 
@@ -507,11 +507,12 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self.lam_on_boundary_ = shaped(on_boundary)
         self.criterion_value_ = None if best is None else shaped(best)
         if self.criterion_ == "evidence" and self.lam is None:
-            V = right_vectors(spectrum)
+            projector = RowProjector(spectrum)
             sigma2 = _selection.noise_variance(spectrum, alpha, self.fit_intercept)
             n_features = spectrum.x_mean.shape[0]
             bases = [
-                (V, spectrum.d2 / a, np.full(n_features, 1 / np.sqrt(a))) for a in alpha
+                (projector, spectrum.d2 / a, np.full(n_features, 1 / np.sqrt(a)))
+                for a in alpha
             ]
             self._store_posterior(spectrum, sigma2, bases, single)
 
@@ -562,7 +563,11 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 )
             else:
                 values = _selection.gcv(scaled, one, self.fit_intercept)
-            V = right_vectors(scaled) if self.criterion_ == "evidence" else None
+            projector = (
+                RowProjector(scaled, copy_data=False)
+                if self.criterion_ == "evidence"
+                else None
+            )
             run_dof = _selection.effective_dof(scaled, np.ones((1, 1)))[0, 0]
             for column in columns:
                 coef[column] = scale * coef_z[:, column]
@@ -570,9 +575,9 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 log_alpha[column] = solution
                 dof[column] = run_dof
                 best[column] = values[0, column]
-                if V is not None:
+                if projector is not None:
                     sigma2[column] = noise[column]
-                    bases[column] = (V, scaled.d2, scale)
+                    bases[column] = (projector, scaled.d2, scale)
         alpha = np.exp(log_alpha)
         at_low = np.isclose(log_alpha, log_bounds[0], atol=1e-6)
         at_high = np.isclose(log_alpha, log_bounds[1], atol=1e-6)
@@ -607,8 +612,9 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
     def _store_posterior(self, spectrum, sigma2, bases, single):
         """Keep what predict(return_std=True) needs.
 
-        ``bases[t] = (V, e, scale)`` describes target t's posterior in the
-        coordinates ``u = scale ∘ (x − x̄)`` where the prior is N(0, σ²I):
+        ``bases[t] = (project, e, scale)`` describes target t's posterior in
+        the coordinates ``u = scale ∘ (x − x̄)`` where the prior is N(0, σ²I),
+        ``project`` mapping rows to ``Vᵀu`` (a :class:`RowProjector`):
         ``x̃ᵀΣx̃ = Σ_j (v_jᵀu)²/(1 + e_j) + ‖u‖² − ‖Vᵀu‖²``.
         """
         self.noise_variance_ = sigma2[0] if single else sigma2
@@ -662,9 +668,8 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         x_mean = post["x_mean"]
         extra = 1.0 / post["sw_sum"] if self.fit_intercept else 0.0
         y_std = np.empty((X.shape[0], len(post["bases"])))
-        for target, (V, e, scale) in enumerate(post["bases"]):
-            scaled_V = scale[:, None] * V
-            projection = np.asarray(X @ scaled_V) - x_mean @ scaled_V
+        for target, (projector, e, scale) in enumerate(post["bases"]):
+            projection = projector(X, x_mean, scale)
             scale2 = scale**2
             if sp.issparse(X):
                 sq_norm = np.asarray(X.multiply(X) @ scale2).ravel()

@@ -10,7 +10,7 @@ refines every target at once by golden-section search on log alpha.
 
 import numpy as np
 
-from ._solvers.spectral import right_vectors
+from ._solvers.spectral import RowProjector
 
 # Log10 half-width of the default search range around the mean eigenvalue.
 _DEFAULT_DECADES = 10.0
@@ -135,8 +135,8 @@ class KFoldCurve:
         for spectrum, (X_test, y_test, sw_test) in zip(
             fold_spectra, test_sets, strict=True
         ):
-            V = right_vectors(spectrum)
-            projection = np.asarray(X_test @ V) - spectrum.x_mean @ V
+            project = RowProjector(spectrum, copy_data=False)
+            projection = project(X_test, spectrum.x_mean)
             residual0 = y_test - spectrum.y_mean
             self._parts.append((spectrum, projection, residual0, sw_test))
             self.sw_sum += sw_test.sum()

@@ -197,18 +197,33 @@ def test_evidence_agrees_with_bayesian_ridge():
     )
 
 
-def test_return_std_equals_direct_posterior():
-    X, y, _ = _data(30, 5)
-    model = AdaptiveRidge(criterion="evidence").fit(X, y)
-    Xc = X - X.mean(axis=0)
-    posterior = np.linalg.inv(Xc.T @ Xc + model.alpha_ * np.eye(X.shape[1]))
-    X_new = np.random.default_rng(1).normal(size=(4, 5))
-    Xn = X_new - X.mean(axis=0)
+@pytest.mark.parametrize("n, p", [(30, 5), (12, 40)])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_return_std_equals_direct_posterior(n, p, weighted, sparse):
+    # (12, 40) is wide: the projections come from the training rows, V unformed.
+    # Repeated rows fit exactly when p > n, so weighted wide data drive the
+    # evidence to lam -> 0; the bounds keep the direct inverse well conditioned.
+    X, y, sw = _data(n, p, weighted=weighted)
+    X_fit = sp.csr_matrix(X) if sparse else X.copy()
+    model = AdaptiveRidge(criterion="evidence", lam_bounds=(0.1, 1e3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # lam at a bound
+        model.fit(X_fit, y, sw)
+    sw = np.ones(n) if sw is None else sw
+    if not sparse:
+        X_fit[:] = 0.0  # the model keeps its own copy of what it needs
+    x_mean = np.average(X, axis=0, weights=sw)
+    Xc = X - x_mean
+    posterior = np.linalg.inv(Xc.T @ (sw[:, None] * Xc) + model.alpha_ * np.eye(p))
+    X_new = np.random.default_rng(1).normal(size=(4, p))
+    Xn = X_new - x_mean
     variance = model.noise_variance_ * (
-        1 + 1 / len(y) + np.einsum("ij,jk,ik->i", Xn, posterior, Xn)
+        1 + 1 / sw.sum() + np.einsum("ij,jk,ik->i", Xn, posterior, Xn)
     )
-    _, std = model.predict(X_new, return_std=True)
-    assert_allclose(std, np.sqrt(variance), rtol=1e-10)
+    for rows in (X_new, sp.csr_matrix(X_new)):
+        _, std = model.predict(rows, return_std=True)
+        assert_allclose(std, np.sqrt(variance), rtol=1e-9)
 
 
 def test_kfold_criterion_equals_refits_per_fold():
