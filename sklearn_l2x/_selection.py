@@ -20,30 +20,27 @@ _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 _FLAT_RTOL = 1e-9  # criterion values this close to the best count as equal
 
 
-def _shrink_sums(spectrum, alpha, z_power, shrink_power):
-    """Σ_j shrink_j^shrink_power · z_j^z_power, shrink = alpha/(d² + alpha).
+def _shrink_sums(spectrum, alpha, shrink_power):
+    """``Σ_j shrink_j`` and ``Σ_j shrink_j^shrink_power · z_j²``, each (m, k).
 
-    ``alpha`` has shape (m, 1) (one value per row, shared by the k targets: a
-    BLAS product, no (m, r, k) temporary) or (m, k); the result is (m, k).
+    ``shrink = alpha/(d² + alpha)``. ``alpha`` has shape (m, 1) (one value per
+    row, shared by the k targets: a BLAS product, no (m, r, k) temporary) or
+    (m, k). The shrink factors are formed once for both sums.
     """
-    weights = spectrum.z**z_power
+    weights = spectrum.z_squared
     if alpha.shape[1] == 1:
         shrink = alpha / (spectrum.d2[None, :] + alpha)
-        return shrink**shrink_power @ weights
+        return shrink.sum(axis=1, keepdims=True), shrink**shrink_power @ weights
     shrink = alpha[:, None, :] / (spectrum.d2[None, :, None] + alpha[:, None, :])
-    return np.sum(shrink**shrink_power * weights[None], axis=1)
-
-
-def _shrink_total(spectrum, alpha):
-    """Σ_j alpha/(d_j² + alpha), shape (m, 1) or (m, k) like alpha."""
-    return np.sum(
-        alpha[:, None, :] / (spectrum.d2[None, :, None] + alpha[:, None, :]), axis=1
-    )
+    total = shrink.sum(axis=1)
+    if shrink_power == 2:
+        shrink *= shrink
+    return total, np.einsum("mrk,rk->mk", shrink, weights)
 
 
 def effective_dof(spectrum, alpha):
     """df(alpha) = Σ_j d_j²/(d_j² + alpha), shape like alpha (m, 1) or (m, k)."""
-    return spectrum.d2.size - _shrink_total(spectrum, alpha)
+    return spectrum.d2.size - _shrink_sums(spectrum, alpha, 1)[0]
 
 
 def gcv(spectrum, alpha, fit_intercept):
@@ -57,8 +54,9 @@ def gcv(spectrum, alpha, fit_intercept):
     # 1 − (df + 1)/S with df = r − Σ shrink, written without the cancellation
     # that ruins it near interpolation (S − 1 = r, λ → 0).
     free = sw_sum - spectrum.d2.size - (1.0 if fit_intercept else 0.0)
-    denominator = (free + _shrink_total(spectrum, alpha)) / sw_sum
-    rss = spectrum.resid_ss + _shrink_sums(spectrum, alpha, 2, 2)
+    shrink_total, shrunk = _shrink_sums(spectrum, alpha, 2)
+    denominator = (free + shrink_total) / sw_sum
+    rss = spectrum.resid_ss + shrunk
     with np.errstate(divide="ignore", invalid="ignore"):
         values = (rss / sw_sum) / denominator**2
     return np.where(denominator > 0, values, np.inf)
@@ -106,7 +104,7 @@ def log_evidence(spectrum, alpha, fit_intercept):
     (the last term only with an intercept).
     """
     nu = spectrum.sw_sum - (1.0 if fit_intercept else 0.0)
-    q = spectrum.resid_ss + _shrink_sums(spectrum, alpha, 2, 1)
+    q = spectrum.resid_ss + _shrink_sums(spectrum, alpha, 1)[1]
     log_det = np.sum(np.log1p(spectrum.d2[None, :, None] / alpha[:, None, :]), axis=1)
     with np.errstate(divide="ignore"):
         value = -0.5 * nu * (np.log(2 * np.pi * q / nu) + 1.0) - 0.5 * log_det
@@ -119,7 +117,7 @@ def noise_variance(spectrum, alpha, fit_intercept):
     """σ̂² = Q/ν at alpha (k,), the evidence's profiled noise variance."""
     nu = spectrum.sw_sum - (1.0 if fit_intercept else 0.0)
     shrink = alpha[None, :] / (spectrum.d2[:, None] + alpha[None, :])
-    return (spectrum.resid_ss + np.sum(shrink * spectrum.z**2, axis=0)) / nu
+    return (spectrum.resid_ss + np.sum(shrink * spectrum.z_squared, axis=0)) / nu
 
 
 class KFoldCurve:

@@ -75,9 +75,15 @@ class Spectrum:
     y_tilde: np.ndarray | None = None
     design: object = None
 
-    @property
+    @cached_property
     def z(self):
+        """``Uᵀỹ`` (r, k), from ``t = d∘z``."""
         return self.t / np.sqrt(self.d2)[:, None]
+
+    @cached_property
+    def z_squared(self):
+        """``z∘z``, the weights of every criterion (computed once)."""
+        return self.z**2
 
     @cached_property
     def U_squared(self):
@@ -262,11 +268,15 @@ class CentredDesign:
 
 
 def _centre_targets(y, sample_weight, sqrt_sw, fit_intercept):
+    """Weighted means of y and ``ỹ = diag(√s)(y − ȳ)`` (a new array)."""
     if fit_intercept:
         y_mean = sample_weight @ y / sample_weight.sum()
     else:
         y_mean = np.zeros(y.shape[1])
-    return y_mean, sqrt_sw[:, None] * (y - y_mean)
+    y_tilde = np.subtract(y, y_mean, dtype=np.float64)
+    if not np.all(sqrt_sw == 1.0):
+        y_tilde *= sqrt_sw[:, None]
+    return y_mean, y_tilde
 
 
 def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
@@ -303,7 +313,7 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
             U = design.matmul(V) / np.sqrt(d2)
             resid_ss = np.sum((y_tilde - U @ (t / np.sqrt(d2)[:, None])) ** 2, axis=0)
         else:
-            y_ss = np.sum(y_tilde**2, axis=0)
+            y_ss = np.einsum("ij,ij->j", y_tilde, y_tilde)
             resid_ss = y_ss - np.sum(t**2 / d2[:, None], axis=0)
             # ‖ỹ‖² − ‖z‖² cancels when the least-squares fit is nearly exact;
             # then compute ‖ỹ − X̃ w_ols‖² directly (one pass over X).
