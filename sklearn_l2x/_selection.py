@@ -5,17 +5,19 @@ Every criterion is a vectorised function of ``alpha`` (= S·λ, scikit-learn's
 computed from one :class:`~sklearn_l2x._solvers.spectral.Spectrum` in O(r) per
 value (GCV, evidence) or O(n·r) (leave-one-out, k-fold). Formulas:
 ``conventions.md`` §3. The search brackets the optimum on a log grid, then
-refines every target at once by golden-section search on log alpha.
+refines it on log alpha: by Brent's method for one column, by a golden-section
+search vectorised over the columns for several targets.
 """
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 
 from ._solvers.spectral import RowProjector
 
 # Log10 half-width of the default search range around the mean eigenvalue.
 _DEFAULT_DECADES = 10.0
 _GRID_PER_DECADE = 3
-_LOG_TOL = 1e-7  # width (in log alpha) at which the golden-section search stops
+_LOG_TOL = 1e-7  # width (in log alpha) at which the refinement stops
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 _FLAT_RTOL = 1e-9  # criterion values this close to the best count as equal
 
@@ -62,35 +64,46 @@ def gcv(spectrum, alpha, fit_intercept):
     return np.where(denominator > 0, values, np.inf)
 
 
-def loo_residuals(spectrum, alpha, fit_intercept):
-    """Exact leave-one-out residuals times √s_i, shape (n, k), alpha of shape (k,).
-
-    ``e_(−i) = e_i/(1 − h_ii)`` with ``h_ii = s_i/S + Σ_j U_ij² d_j²/(d_j² + alpha)``.
-    """
-    shrink = alpha[None, :] / (spectrum.d2[:, None] + alpha[None, :])  # (r, k)
-    fitted = spectrum.U @ ((1.0 - shrink) * spectrum.z)
-    residual = spectrum.y_tilde - fitted
-    leverage = spectrum.U_squared @ (1.0 - shrink)
-    if fit_intercept:
-        leverage += (spectrum.sqrt_sw**2 / spectrum.sw_sum)[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(leverage < 1.0 - 1e-12, residual / (1.0 - leverage), np.inf)
+# The leave-one-out error is evaluated for blocks of alpha values at once (two
+# matrix products per block instead of two per value); a block's (n, m, k)
+# temporaries hold at most this many entries.
+_LOO_BLOCK_ENTRIES = 2**21
 
 
 def loo(spectrum, alpha, fit_intercept):
-    """Weighted leave-one-out mean squared error Σ s_i e_(−i)²/S, shape (m, k)."""
-    n_targets = spectrum.t.shape[1]
-    return np.stack(
-        [
-            np.sum(
-                loo_residuals(spectrum, np.broadcast_to(row, n_targets), fit_intercept)
-                ** 2,
-                axis=0,
-            )
-            / spectrum.sw_sum
-            for row in alpha
-        ]
+    """Weighted leave-one-out mean squared error Σ s_i e_(−i)²/S, shape (m, k).
+
+    ``e_(−i) = e_i/(1 − h_ii)`` with ``h_ii = s_i/S + Σ_j U_ij² d_j²/(d_j² + alpha)``
+    (the residuals here are times √s_i). ``alpha`` has shape (m, 1), one value
+    shared by the k targets (one leverage per value), or (m, k).
+    """
+    U, z, d2 = spectrum.U, spectrum.z, spectrum.d2
+    n_samples, rank = U.shape
+    n_targets = z.shape[1]
+    n_alpha = alpha.shape[1]
+    intercept_leverage = (
+        (spectrum.sqrt_sw**2 / spectrum.sw_sum)[:, None, None] if fit_intercept else 0.0
     )
+    values = np.empty((alpha.shape[0], n_targets))
+    block = max(1, _LOO_BLOCK_ENTRIES // (n_samples * n_targets))
+    for start in range(0, alpha.shape[0], block):
+        rows = alpha[start : start + block]
+        m = rows.shape[0]
+        kept = d2[:, None, None] / (d2[:, None, None] + rows[None])  # (r, m, ka)
+        fitted = U @ (kept * z[:, None, :]).reshape(rank, m * n_targets)
+        residual = spectrum.y_tilde[:, None, :] - fitted.reshape(
+            n_samples, m, n_targets
+        )
+        leverage = (spectrum.U_squared @ kept.reshape(rank, m * n_alpha)).reshape(
+            n_samples, m, n_alpha
+        )
+        leverage += intercept_leverage
+        with np.errstate(divide="ignore", invalid="ignore"):
+            loo_residual = np.where(
+                leverage < 1.0 - 1e-12, residual / (1.0 - leverage), np.inf
+            )
+        values[start : start + m] = np.einsum("imk,imk->mk", loo_residual, loo_residual)
+    return values / spectrum.sw_sum
 
 
 def log_evidence(spectrum, alpha, fit_intercept):
@@ -157,6 +170,27 @@ def default_alpha_range(spectrum):
     return centre * 10.0**-_DEFAULT_DECADES, centre * 10.0**_DEFAULT_DECADES
 
 
+def _golden_section(evaluate, lower, upper):
+    """Vectorised golden-section search, one bracket [lower, upper] per column."""
+    # Inner points inner_low < inner_high; one new evaluation per iteration.
+    inner_low = upper - _GOLDEN * (upper - lower)
+    inner_high = lower + _GOLDEN * (upper - lower)
+    value_low, value_high = evaluate(inner_low), evaluate(inner_high)
+    while np.max(upper - lower) > _LOG_TOL:
+        left = value_low <= value_high
+        upper = np.where(left, inner_high, upper)
+        lower = np.where(left, lower, inner_low)
+        next_high = np.where(left, inner_low, lower + _GOLDEN * (upper - lower))
+        next_low = np.where(left, upper - _GOLDEN * (upper - lower), inner_high)
+        fresh = evaluate(np.where(left, next_low, next_high))
+        value_low, value_high = (
+            np.where(left, fresh, value_high),
+            np.where(left, value_low, fresh),
+        )
+        inner_low, inner_high = next_low, next_high
+    return 0.5 * (lower + upper)
+
+
 def search(objective, n_targets, alpha_range, *, per_target=True):
     """Minimise ``objective`` over alpha in ``alpha_range`` continuously.
 
@@ -201,24 +235,18 @@ def search(objective, n_targets, alpha_range, *, per_target=True):
     log_grid = np.log(grid)
     lower = log_grid[np.maximum(best_index - 1, 0)]
     upper = log_grid[np.minimum(best_index + 1, n_grid - 1)]
-    # Vectorised golden-section search, one bracket [lower, upper] per column,
-    # inner points inner_low < inner_high; one new evaluation per iteration.
-    inner_low = upper - _GOLDEN * (upper - lower)
-    inner_high = lower + _GOLDEN * (upper - lower)
-    value_low, value_high = evaluate(inner_low), evaluate(inner_high)
-    while np.max(upper - lower) > _LOG_TOL:
-        left = value_low <= value_high
-        upper = np.where(left, inner_high, upper)
-        lower = np.where(left, lower, inner_low)
-        next_high = np.where(left, inner_low, lower + _GOLDEN * (upper - lower))
-        next_low = np.where(left, upper - _GOLDEN * (upper - lower), inner_high)
-        fresh = evaluate(np.where(left, next_low, next_high))
-        value_low, value_high = (
-            np.where(left, fresh, value_high),
-            np.where(left, value_low, fresh),
+    if n_columns == 1:
+        # One column: Brent's method (golden section with parabolic steps)
+        # needs about a third of golden section's evaluations.
+        result = minimize_scalar(
+            lambda v: float(evaluate(np.full(1, v))[0]),
+            bounds=(lower[0], upper[0]),
+            method="bounded",
+            options={"xatol": _LOG_TOL},
         )
-        inner_low, inner_high = next_low, next_high
-    log_alpha = 0.5 * (lower + upper)
+        log_alpha = np.full(1, result.x)
+    else:
+        log_alpha = _golden_section(evaluate, lower, upper)
     refined = evaluate(log_alpha)
     columns = np.arange(n_columns)
     grid_best = ranking[best_index, columns]

@@ -15,7 +15,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_l2x import AdaptiveRidge
+from sklearn_l2x import AdaptiveRidge, _selection
 
 
 def _data(n=40, p=6, k=1, seed=0, weighted=False):
@@ -136,6 +136,21 @@ def test_loo_equals_brute_force_refits(shape):
     assert_allclose(
         model.criterion_value_, np.sum(sw * errors**2) / sw.sum(), rtol=1e-8
     )
+
+
+@pytest.mark.parametrize("per_target", [True, False])
+def test_loo_curve_of_several_targets_equals_brute_force(monkeypatch, per_target):
+    # Blocks of 3 alpha values, so that the blocked evaluation is exercised.
+    X, y, sw = _data(25, 4, k=3, weighted=True)
+    monkeypatch.setattr(_selection, "_LOO_BLOCK_ENTRIES", 3 * 25 * 3)
+    model = AdaptiveRidge(criterion="loo", lam_per_target=per_target).fit(X, y, sw)
+    S = sw.sum()
+    path = list(zip(model.lam_path_, model.criterion_path_, strict=True))
+    for lam, values in path[10:60:7]:
+        errors = _loo_brute(X, y, sw, S * lam)
+        assert_allclose(values, sw @ errors**2 / S, rtol=1e-8)
+    errors = _loo_brute(X, y, sw, model.alpha_)
+    assert_allclose(model.criterion_value_, sw @ errors**2 / S, rtol=1e-8)
 
 
 @pytest.mark.parametrize("shape", [(25, 4), (10, 15)], ids=["tall", "wide"])
