@@ -66,7 +66,7 @@ def gcv(spectrum, alpha, fit_intercept):
 # The leave-one-out error is evaluated for blocks of alpha values at once (two
 # matrix products per block instead of two per value); a block's (n, m, k)
 # temporaries hold at most this many entries.
-_LOO_BLOCK_ENTRIES = 2**21
+_LOO_BLOCK_ENTRIES = 2**19
 
 
 def loo(spectrum, alpha, fit_intercept):
