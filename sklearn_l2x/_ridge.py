@@ -82,7 +82,9 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
           matrix diagonal, not the GCV approximation);
         - ``"evidence"``: the marginal likelihood of the Bayesian linear model
           (empirical Bayes, as :class:`~sklearn.linear_model.BayesianRidge`),
-          noise variance profiled out; enables ``predict(X, return_std=True)``;
+          noise variance profiled out; enables ``predict(X, return_std=True)``
+          (for p > n the model then keeps a copy of the training rows, the
+          size of the p×r posterior basis it replaces);
         - ``"kfold"``: held-out mean squared error over the folds of ``cv``.
     cv : int, cross-validation generator or iterable, default=None
         Folds for k-fold selection of λ (with ``criterion="kfold"`` None means
