@@ -63,6 +63,7 @@ def _path(estimator, X, y, sample_weight, lams, eps):
             fit_intercept=estimator.fit_intercept,
             tol=estimator.tol,
             max_iter=estimator.max_iter,
+            chord=True,
         )
         coefs.append(W.T.copy())
         intercepts.append(b.copy())

@@ -290,6 +290,43 @@ def test_path_and_cv():
     assert no_refit.coef_.shape == cv.coef_.shape
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_path_chord_steps_reach_the_exact_newton_solutions(monkeypatch, n_classes):
+    # The path reuses a full Newton step's Hessian near the optimum (chord
+    # steps). Its points must be the ones exact Newton steps reach, with fewer
+    # Hessians formed.
+    from sklearn_l2x import _logistic_cv
+    from sklearn_l2x._solvers import prox_newton
+
+    X, y, _ = _data(n_classes, n=300)
+    formed = []
+    original_hessian = prox_newton._hessian
+
+    def counted_hessian(*args):
+        formed.append(1)
+        return original_hessian(*args)
+
+    monkeypatch.setattr(prox_newton, "_hessian", counted_hessian)
+    runs = {}
+    for chord in (True, False):
+        formed.clear()
+
+        def solve(*args, use_chord=chord, **kwargs):
+            return prox_newton.solve(*args, **{**kwargs, "chord": use_chord})
+
+        monkeypatch.setattr(_logistic_cv, "solve", solve)
+        path = group_l2_logistic_path(X, y, groups=GROUPS, lams=30, tol=1e-10)
+        runs[chord] = path, len(formed)
+    (lams, coefs, intercepts, gaps), chord_hessians = runs[True]
+    (_, coefs_exact, intercepts_exact, _), exact_hessians = runs[False]
+    assert np.all(gaps <= 1e-10)
+    for i, lam in enumerate(lams):
+        ours = _objective(X, y, coefs[i], intercepts[i], lam, GROUPS, 1.0)
+        exact = _objective(X, y, coefs_exact[i], intercepts_exact[i], lam, GROUPS, 1.0)
+        assert abs(ours - exact) <= 1e-9 * exact
+    assert chord_hessians < 0.8 * exact_hessians
+
+
 def test_grid_search_over_lam_and_warm_start():
     X, y, _ = _data(3)
     search = GridSearchCV(

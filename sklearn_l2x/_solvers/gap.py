@@ -27,7 +27,14 @@ def optimal_intercept(loss, eta_without_intercept, intercept, fit_intercept):
             break
         step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
         if gradient @ step <= 1e-15 * abs(value):
-            break  # the Newton decrement is below rounding: b is optimal
+            # The Newton decrement is below what the objective can resolve:
+            # function values cannot judge the step any more, but it is tiny
+            # and exact to second order, so take it whole (it leaves the
+            # intercept gradient 1ᵀR at rounding level rather than at up to
+            # √(1e-15·value·curvature)) and stop.
+            if np.max(np.abs(step)) <= 1e-6 * (1.0 + np.max(np.abs(b))):
+                b = b - step
+            break
         t = 1.0
         while True:
             candidate = b - t * step
