@@ -2,37 +2,22 @@
 
 Run: ``python benchmarks/bench_adaptive_ridge.py [--quick]``. Everything is
 timed in this one process, side by side, best of ``--repeat`` runs, and
-printed as ratios. Before each timed call the process sleeps ``--settle``
-seconds: NumPy and SciPy link separate OpenBLAS builds whose idle threads spin
-for a while after a call, and a call right after one of the other library's
-pays for it (here a 500×500 NumPy ``eigh(X @ X.T)`` took 0.11 s right after a
-SciPy SVD and 0.05 s after a 0.2 s pause), which would time the previous
-contestant instead of this one. Peak memory is measured with tracemalloc
+printed as ratios, each call after a ``--settle`` pause (see ``_timing.py``:
+NumPy's and SciPy's OpenBLAS threads otherwise time the previous contestant).
+Peak memory is measured with tracemalloc
 (numpy reports its allocations to it) relative to the size of X.
 """
 
 import argparse
-import time
 import tracemalloc
 
+import _timing
 import numpy as np
+from _timing import best_time, interleaved_times
 from scipy import linalg
 from sklearn.linear_model import BayesianRidge, RidgeCV
 
 from sklearn_l2x import AdaptiveRidge
-
-SETTLE = 0.3
-
-
-def best_time(func, repeat):
-    times = []
-    result = None
-    for _ in range(repeat):
-        time.sleep(SETTLE)
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def peak_memory(func):
@@ -76,18 +61,6 @@ def floor_candidates(X):
     return candidates
 
 
-def interleaved_times(funcs, repeat):
-    """Best time of each function, run in turns so machine drift hits all alike."""
-    times = {name: [] for name in funcs}
-    for _ in range(repeat):
-        for name, func in funcs.items():
-            time.sleep(SETTLE)
-            start = time.perf_counter()
-            func()
-            times[name].append(time.perf_counter() - start)
-    return {name: min(values) for name, values in times.items()}
-
-
 def row(label, ours, theirs, note=""):
     print(
         f"  {label:<44} {ours:9.3f} s {theirs:9.3f} s   ratio {ours / theirs:6.2f}"
@@ -117,8 +90,8 @@ def bench_shape(n, p, repeat):
 
     alphas = np.logspace(-6, 6, 100)
     # RidgeCV takes seconds per fit on the tall shape: best of at most 3.
-    t_cv, ridge_cv = best_time(lambda: RidgeCV(alphas=alphas).fit(X, y), min(repeat, 3))
-    t_ours, ours = best_time(lambda: AdaptiveRidge(criterion="loo").fit(X, y), repeat)
+    t_cv, ridge_cv = best_time(min(repeat, 3), lambda: RidgeCV(alphas=alphas).fit(X, y))
+    t_ours, ours = best_time(repeat, lambda: AdaptiveRidge(criterion="loo").fit(X, y))
     # RidgeCV(cv=None) minimises the exact LOO error over its grid.
     theirs_loo = -ridge_cv.best_score_
     row(
@@ -127,7 +100,7 @@ def bench_shape(n, p, repeat):
         t_cv,
         f"LOO MSE ours {ours.criterion_value_:.6g} vs RidgeCV {theirs_loo:.6g}",
     )
-    t_gcv, _ = best_time(lambda: AdaptiveRidge().fit(X, y), repeat)
+    t_gcv, _ = best_time(repeat, lambda: AdaptiveRidge().fit(X, y))
     row(
         "fit gcv vs RidgeCV(100 alphas, LOO)",
         t_gcv,
@@ -136,9 +109,9 @@ def bench_shape(n, p, repeat):
     )
 
     if p > n:
-        t_bayes, bayes = best_time(lambda: BayesianRidge().fit(X, y), 1)
+        t_bayes, bayes = best_time(1, lambda: BayesianRidge().fit(X, y))
         t_ev, evidence = best_time(
-            lambda: AdaptiveRidge(criterion="evidence").fit(X, y), repeat
+            repeat, lambda: AdaptiveRidge(criterion="evidence").fit(X, y)
         )
         row(
             "fit evidence vs BayesianRidge",
@@ -149,7 +122,7 @@ def bench_shape(n, p, repeat):
         )
 
     Y = make_data(n, p, k=500)[1]
-    t_many, _ = best_time(lambda: AdaptiveRidge().fit(X, Y), repeat)
+    t_many, _ = best_time(repeat, lambda: AdaptiveRidge().fit(X, Y))
     row("500 targets (per-target λ) vs 1 target", t_many, t_gcv, "target ≤ 2")
     # Any exact fit computes the p×k products XᵀY (tall: 2npk flops against
     # the Gram's np²) or the p×k coefficients Xᵀ·dual (wide: 2npk against the
@@ -160,7 +133,7 @@ def bench_shape(n, p, repeat):
     else:
         dual = np.linalg.eigh(X @ X.T)[1] @ Y
         products = lambda: (np.linalg.eigh(X @ X.T), X.T @ dual)  # noqa: E731
-    t_products, _ = best_time(products, repeat)
+    t_products, _ = best_time(repeat, products)
     row(
         "500 targets vs eigh + the p×500 product",
         t_many,
@@ -177,15 +150,12 @@ def bench_shape(n, p, repeat):
 
 
 def main():
-    global SETTLE
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller problems")
     parser.add_argument("--repeat", type=int, default=9)
-    parser.add_argument(
-        "--settle", type=float, default=SETTLE, help="pause before each timed call (s)"
-    )
+    _timing.add_settle_option(parser)
     args = parser.parse_args()
-    SETTLE = args.settle
+    _timing.apply_settle_option(args)
     scale = 4 if args.quick else 1
     shapes = [(20000 // scale, 400), (500, 5000 // scale)]
     repeat = args.repeat

@@ -16,6 +16,7 @@ optimality violation), so each peer is *calibrated*: its tolerances are tried
 from loose to tight and the loosest whose solution has a relative gap of at
 most 1e-8 is timed (and reused for its path). skglm is timed warm (after one
 fit has compiled its numba code).
+Each timed call follows a ``--settle`` pause (see ``_timing.py``).
 """
 
 import argparse
@@ -23,8 +24,10 @@ import time
 import warnings
 
 import _fresh as fresh
+import _timing
 import numpy as np
 import scipy.sparse as sp
+from _timing import best_time
 from sklearn import linear_model
 from sklearn.exceptions import ConvergenceWarning
 
@@ -65,15 +68,6 @@ def relative_gap(X, y, coef, lam, l1_ratio):
     penalty = L1L2(X.shape[1], lam / 2.0, l1_ratio)
     gap, _ = _gap(v, A, B, coef, penalty, False)
     return max(2.0 * gap, 0.0) / (float(y_tilde @ y_tilde) / X.shape[0])
-
-
-def best_time(repeat, func):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 TARGET_GAP = 1e-8
@@ -337,7 +331,9 @@ def main():
     parser.add_argument("--eps", type=float, default=1e-2)
     parser.add_argument("--peers", nargs="*", default=["skglm"])
     parser.add_argument("--skip-logistic", action="store_true")
+    _timing.add_settle_option(parser)
     args = parser.parse_args()
+    _timing.apply_settle_option(args)
     for kind in args.problems:
         l1_ratio = 0.9 if kind == "dense_500x20000" else 0.5
         tols = single_lambda(kind, l1_ratio, 0.1, args.repeat, args.peers)

@@ -11,15 +11,17 @@ fitted to a relative duality gap of 1e-8; each peer runs with a tight tolerance
 and is timed; its solution is then scored with *our* objective, so "excess"
 is how far above our certified optimum it stopped (relative to the objective).
 Peers that are not installed are reported as such.
+Each timed call follows a ``--settle`` pause (see ``_timing.py``).
 """
 
 import argparse
-import time
 import warnings
 
 import _fresh as fresh
+import _timing
 import numpy as np
 import scipy.sparse as sp
+from _timing import best_time
 from scipy.special import expit, log_softmax
 
 from sklearn_l2x import GroupL2LogisticRegression, group_l2_logistic_path, lam_max
@@ -72,15 +74,6 @@ def make_problem(kind, seed=0):
         cumulative = np.cumsum(np.exp(log_softmax(eta, axis=1)), axis=1)
         y = (rng.uniform(size=(n, 1)) > cumulative).sum(axis=1)
     return X, y, groups
-
-
-def best_time(repeat, func, *args, **kwargs):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func(*args, **kwargs)
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def run_skglm(X, y, groups, lam, tol):
@@ -203,7 +196,9 @@ def main():
         choices=list(PEERS),
         help="peers to run (default: all that are installed)",
     )
+    _timing.add_settle_option(parser)
     args = parser.parse_args()
+    _timing.apply_settle_option(args)
     print(
         "GroupL2LogisticRegression benchmark; ratio = ours / peer time "
         "(< 1: we are faster)"

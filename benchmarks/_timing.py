@@ -1,0 +1,51 @@
+"""Timing helpers shared by the benchmark scripts.
+
+Before each timed call the process sleeps ``SETTLE`` seconds. NumPy and SciPy
+link separate OpenBLAS builds whose idle threads keep spinning for a while
+after a call, and a call right after one of the other library's (or of a
+peer's own thread pool) pays for it: here a 500×500 NumPy ``eigh(X @ X.T)``
+took 0.11 s right after a SciPy SVD and 0.05 s after a 0.2 s pause. Without
+the pause a benchmark partly times the previous contestant.
+"""
+
+import time
+
+SETTLE = 0.3
+
+
+def best_time(repeat, func, *args, **kwargs):
+    """Best of ``repeat`` timed calls of ``func(*args, **kwargs)``, and its result."""
+    times, result = [], None
+    for _ in range(repeat):
+        time.sleep(SETTLE)
+        start = time.perf_counter()
+        result = func(*args, **kwargs)
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def interleaved_times(funcs, repeat):
+    """Best time of each function, run in turns so machine drift hits all alike."""
+    times = {name: [] for name in funcs}
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            time.sleep(SETTLE)
+            start = time.perf_counter()
+            func()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
+
+
+def add_settle_option(parser):
+    """A ``--settle`` option; call :func:`apply_settle_option` after parsing."""
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=SETTLE,
+        help="pause before each timed call, in seconds (default %(default)s)",
+    )
+
+
+def apply_settle_option(args):
+    global SETTLE
+    SETTLE = args.settle
