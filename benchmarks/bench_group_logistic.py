@@ -237,7 +237,14 @@ def main():
             )
         # The path from λ_max down to this problem's λ, warm-started.
         path_time, _ = best_time(
-            1, group_l2_logistic_path, X, y, groups=groups, lams=50, eps=0.1, tol=1e-8
+            args.repeat,
+            group_l2_logistic_path,
+            X,
+            y,
+            groups=groups,
+            lams=50,
+            eps=0.1,
+            tol=1e-8,
         )
         print(
             f"  50-point path λ_max → λ: {path_time:.3f} s = "
