@@ -141,7 +141,7 @@ def bench_shape(n, p, repeat):
         "the arithmetic floor for 500 targets",
     )
 
-    for criterion in ["gcv", "loo"]:
+    for criterion in ["gcv", "evidence", "loo"]:
         peak = peak_memory(lambda c=criterion: AdaptiveRidge(criterion=c).fit(X, y))
         print(
             f"  peak memory fit criterion={criterion:<8} "
