@@ -67,6 +67,22 @@ def _indices(members, n_features, feature_names, group_name):
     return np.asarray(indices, dtype=np.intp)
 
 
+def _integer_groups(items, n_features):
+    """Index lists that are all non-empty integer arrays in range, checked at once.
+
+    Returns None when any is not (the caller then checks them one by one and
+    names the offending group).
+    """
+    arrays = [np.asarray(item) for item in items]
+    if not all(a.ndim == 1 and a.size and a.dtype.kind in "iu" for a in arrays):
+        return None
+    flat = np.concatenate(arrays)
+    if np.any((flat < -n_features) | (flat >= n_features)):
+        return None
+    flat = (flat % n_features).astype(np.intp)
+    return np.split(flat, np.cumsum([a.size for a in arrays])[:-1])
+
+
 def group_membership(groups):
     """The group position of every feature, for a partition given as index arrays."""
     n_features = sum(len(g) for g in groups)
@@ -119,10 +135,12 @@ def resolve_groups(groups, n_features, feature_names=None):
         items = list(groups)
         if items and all(_is_index_list(item) for item in items):
             names = list(range(len(items)))
-            indices = [
-                _indices(item, n_features, feature_names, name)
-                for name, item in zip(names, items, strict=True)
-            ]
+            indices = _integer_groups(items, n_features)
+            if indices is None:  # names, empty groups or errors: one by one
+                indices = [
+                    _indices(item, n_features, feature_names, name)
+                    for name, item in zip(names, items, strict=True)
+                ]
         else:
             labels = np.asarray(items, dtype=object)
             if labels.ndim != 1 or labels.shape[0] != n_features:
@@ -138,9 +156,10 @@ def resolve_groups(groups, n_features, feature_names=None):
                 first[label].append(position)
             indices = [np.asarray(first[name], dtype=np.intp) for name in names]
 
-    counts = np.zeros(n_features, dtype=int)
-    for group in indices:
-        np.add.at(counts, group, 1)
+    counts = np.bincount(
+        np.concatenate(indices) if indices else np.zeros(0, dtype=np.intp),
+        minlength=n_features,
+    )
     if np.any(counts > 1):
         raise ValueError(
             "groups overlap: column(s) "
