@@ -58,9 +58,9 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
     with the intercept ``b`` unpenalised, so that at the same λ the coefficients
     equal those of scikit-learn's ``Ridge(alpha=S·λ)``. Unless ``lam`` is given,
     λ is chosen by a criterion searched *continuously* on a log scale (a coarse
-    grid to bracket, then Brent's method, or golden-section search for all
-    targets at once, to a relative tolerance of 1e-7), from one decomposition
-    of the data: each criterion evaluation costs
+    grid to bracket, then Brent's method, vectorised over the targets, to a
+    relative tolerance of 1e-7), from one decomposition of the data: each
+    criterion evaluation costs
     O(min(n, p)) (``"gcv"``, ``"evidence"``) or O(n·min(n, p)) (``"loo"``).
 
     Read more in the :ref:`User Guide <adaptive_ridge>`.
