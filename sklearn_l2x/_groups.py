@@ -27,12 +27,7 @@ def _is_index_list(item):
 
 
 def _indices(members, n_features, feature_names, group_name):
-    array = np.asarray(members) if not isinstance(members, str) else None
-    if array is not None and array.ndim == 1 and array.dtype.kind in "iu":
-        # Integer indices (the common case), checked all at once.
-        outside = (array < -n_features) | (array >= n_features)
-        if array.size and not outside.any():
-            return (array % n_features).astype(np.intp)
+    """One group's members (indices or names) as column indices, checked one by one."""
     members = list(members)
     if len(members) == 0:
         raise ValueError(f"groups: group {group_name!r} is empty.")
@@ -83,6 +78,17 @@ def _integer_groups(items, n_features):
     return np.split(flat, np.cumsum([a.size for a in arrays])[:-1])
 
 
+def _member_groups(items, names, n_features, feature_names):
+    """Column indices of every group given by its members (indices or names)."""
+    indices = _integer_groups(items, n_features)
+    if indices is None:  # names, empty groups or errors: one by one
+        indices = [
+            _indices(item, n_features, feature_names, name)
+            for name, item in zip(names, items, strict=True)
+        ]
+    return indices
+
+
 def group_membership(groups):
     """The group position of every feature, for a partition given as index arrays."""
     n_features = sum(len(g) for g in groups)
@@ -123,9 +129,9 @@ def resolve_groups(groups, n_features, feature_names=None):
         return [np.array([j]) for j in range(n_features)], list(range(n_features))
     if isinstance(groups, Mapping):
         names = list(groups)
-        indices = [
-            _indices(groups[name], n_features, feature_names, name) for name in names
-        ]
+        indices = _member_groups(
+            [groups[name] for name in names], names, n_features, feature_names
+        )
     elif isinstance(groups, str):
         raise TypeError(
             f"groups must be None, one label per feature, a list of index lists or "
@@ -135,12 +141,7 @@ def resolve_groups(groups, n_features, feature_names=None):
         items = list(groups)
         if items and all(_is_index_list(item) for item in items):
             names = list(range(len(items)))
-            indices = _integer_groups(items, n_features)
-            if indices is None:  # names, empty groups or errors: one by one
-                indices = [
-                    _indices(item, n_features, feature_names, name)
-                    for name, item in zip(names, items, strict=True)
-                ]
+            indices = _member_groups(items, names, n_features, feature_names)
         else:
             labels = np.asarray(items, dtype=object)
             if labels.ndim != 1 or labels.shape[0] != n_features:
