@@ -1,7 +1,8 @@
 """Penalties on the coefficient matrix W (p features × K outputs).
 
 Two penalties share one interface (``value``, ``prox``, ``kkt_violation``,
-``dual_scaling``, ``dual_term``, ``group_norms``, ``restrict``), so one solver
+``dual_scaling``, ``dual_term``, ``group_norms``, ``restrict``, and for Newton
+steps on a face ``newton_terms`` and ``reversed``), so one solver
 serves both: :class:`GroupL2` (rows grouped, all outputs of a group together)
 and :class:`L1L2`, the elastic net ``λ·[α Σ|W_jk| + (1 − α) Σ W_jk²]``,
 elementwise in every output. For the elastic net the solver's "groups" are
@@ -161,15 +162,20 @@ class GroupL2:
             position += width
         return free, gradient, hessian
 
-    def same_face(self, W, V):
-        """True when no non-zero group of W is zero or reversed in V."""
+    def reversed(self, W, V):
+        """Mask (p, K) of the rows of W's non-zero groups that V zeroes or turns around.
+
+        A group is reversed when ``⟨W_g, V_g⟩ <= 0``: a step from W to V then
+        left the face on which the penalty is smooth.
+        """
         active = self.group_norms(W) > 0
         inner = np.bincount(
             self.membership,
             weights=np.einsum("ij,ij->i", W, V),
             minlength=self.n_groups,
         )
-        return bool(np.all(inner[active] > 0))
+        rows = (active & (inner <= 0))[self.membership]
+        return np.repeat(rows[:, None], W.shape[1], axis=1)
 
     def kkt_violation(self, W, gradient):
         """Per group, the distance of −∇_g from the subdifferential at W_g.
@@ -274,10 +280,9 @@ class L1L2:
         gradient = self.group_strength * np.sign(values) + self.ridge * values
         return free, gradient, self.ridge * np.eye(values.size)
 
-    def same_face(self, W, V):
-        """True when every non-zero entry of W keeps its sign in V."""
-        free = W != 0
-        return bool(np.all(np.sign(V[free]) == np.sign(W[free])))
+    def reversed(self, W, V):
+        """Mask of the non-zero entries of W whose sign V changes or zeroes."""
+        return (W != 0) & (np.sign(V) != np.sign(W))
 
     def kkt_violation(self, W, gradient):
         """Per row, the norm over outputs of each entry's distance to optimality."""

@@ -1,12 +1,13 @@
-"""The prox-Newton solver's pieces: penalty derivatives and the face Newton."""
+"""The prox-Newton solver's pieces: penalty derivatives and the active-set Newton."""
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from sklearn_l2x._losses import make_logistic_loss
 from sklearn_l2x._penalties import L1L2, GroupL2
-from sklearn_l2x._solvers.prox_newton import _face_newton, _fista
+from sklearn_l2x._solvers.prox_newton import _active_set_newton, _fista, _hessian
 
 
 def _penalties():
@@ -64,12 +65,11 @@ def _with(W, index, x):
     return V.reshape(W.shape)
 
 
-@pytest.mark.parametrize("name", list(_penalties()))
-@pytest.mark.parametrize("K", [1, 3])
-def test_face_newton_is_the_model_minimiser_or_declines(name, K):
-    # A quadratic model ⟨g₀, V⟩ + ½VᵀHV + penalty(V) with minimiser V*
-    # (FISTA, run to the end). Seen from W = 0.9·V* (same support) the model
-    # in Δ = V − W has g = g₀ + H·vec(W), and its minimiser is V* − W.
+def _model(name, K):
+    """A quadratic model ⟨g₀, V⟩ + ½VᵀHV + penalty(V) and its minimiser V*.
+
+    V* comes from FISTA run to the end; some groups are in, some out.
+    """
     penalty = _penalties()[name]
     rng = np.random.default_rng(1)
     A = rng.normal(size=(80 * K, 8 * K))
@@ -79,21 +79,35 @@ def test_face_newton_is_the_model_minimiser_or_declines(name, K):
     zero = np.zeros((8, K))
     V = zero + _fista(g0, H, penalty, zero, 100_000, 1e-15)
     support = penalty.group_norms(V) > 0
-    assert 0 < support.sum() < penalty.n_groups  # some groups in, some out
-    W = 0.9 * V
-    g = g0 + (H @ W.ravel()).reshape(W.shape)
-    delta = _face_newton(g, H, penalty, W)
-    assert delta is not None
-    assert_allclose(W + delta, V, atol=1e-8)
-    # Drop one group of the support: it wants back in, so the face is wrong.
-    first = np.flatnonzero(support)[0]
-    rows = (
-        penalty.membership == first if name != "elastic-net" else np.arange(8) == first
-    )
-    W_off = W.copy()
-    W_off[rows] = 0.0
-    g_off = g0 + (H @ W_off.ravel()).reshape(W.shape)
-    assert _face_newton(g_off, H, penalty, W_off) is None
+    assert 0 < support.sum() < penalty.n_groups
+    return penalty, H, g0, V
+
+
+def _rows_of(penalty, name, group):
+    if name == "elastic-net":
+        return np.arange(8) == group
+    return penalty.membership == group
+
+
+@pytest.mark.parametrize("name", list(_penalties()))
+@pytest.mark.parametrize("K", [1, 3])
+def test_active_set_newton_finds_the_model_minimiser(name, K):
+    # Seen from a point W, the model in Δ = V − W has g = g₀ + H·vec(W) and
+    # its minimiser is V* − W, whatever the support of W.
+    penalty, H, g0, V = _model(name, K)
+    support = np.flatnonzero(penalty.group_norms(V) > 0)
+    W_off = 0.9 * V
+    W_off[_rows_of(penalty, name, support[0])] = 0.0  # a group must enter
+    W_extra = 0.9 * V
+    W_extra[_rows_of(penalty, name, 3)] = 0.05  # a group must leave
+    for W in [0.9 * V, W_off, W_extra, np.zeros_like(V)]:
+        g = g0 + (H @ W.ravel()).reshape(W.shape)
+        delta = _active_set_newton(g, H, penalty, W)
+        assert delta is not None
+        assert_allclose(W + delta, V, atol=1e-8)
+    # Without corrections of the face, a missing group makes it give up.
+    g_off = g0 + (H @ W_off.ravel()).reshape(W_off.shape)
+    assert _active_set_newton(g_off, H, penalty, W_off, max_changes=0) is None
 
 
 @pytest.mark.parametrize("K", [1, 3])
@@ -107,3 +121,21 @@ def test_intercept_terms_are_the_summed_row_terms(K):
     gradient, hessian = loss.intercept_terms(eta)
     assert_allclose(gradient, loss.gradient(eta).sum(axis=0), atol=1e-15)
     assert_allclose(hessian, loss.hessian_weights(eta).sum(axis=0), atol=1e-15)
+
+
+@pytest.mark.parametrize("K", [1, 3])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_hessian_is_the_weighted_gram_of_every_output_pair(K, sparse):
+    # Σ_i x_i x_iᵀ ⊗ D_i by einsum; the solver forms the diagonal blocks (and
+    # the off-diagonal ones, whose weights −p_k p_l are <= 0) as ±RᵀR.
+    rng = np.random.default_rng(4)
+    n = 60
+    X = rng.normal(size=(n, 5))
+    labels = rng.integers(0, max(K, 2), n)
+    Y = (labels[:, None] == 1).astype(float) if K == 1 else np.eye(K)[labels]
+    D = make_logistic_loss(Y, rng.uniform(0.2, 3.0, n)).hessian_weights(
+        rng.normal(size=(n, K))
+    )
+    expected = np.einsum("ia,ikl,ib->akbl", X, D, X).reshape(5 * K, 5 * K)
+    H = _hessian(sp.csc_matrix(X) if sparse else X, D)
+    assert_allclose(H, expected, rtol=1e-12, atol=1e-14)
