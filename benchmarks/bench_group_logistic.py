@@ -10,6 +10,10 @@ Everything runs in this one process, side by side. For each problem, ours is
 fitted to a relative duality gap of 1e-8; each peer runs with a tight tolerance
 and is timed; its solution is then scored with *our* objective, so "excess"
 is how far above our certified optimum it stopped (relative to the objective).
+A peer that stops within ``SAME_OBJECTIVE`` of it reached the same objective;
+the fastest of those is the one the target (ratio ≤ 0.5) is measured against.
+adelie only solves paths from λ_max down; it runs with 5, 10 and 20 points
+(its fastest length depends on the problem), on dense X.
 Peers that are not installed are reported as such.
 Each timed call follows a ``--settle`` pause (see ``_timing.py``).
 """
@@ -100,11 +104,13 @@ def run_skglm(X, y, groups, lam, tol):
     return w[None, :-1], np.array([w[-1]])
 
 
-def run_adelie(X, y, groups, lam, tol):
+def run_adelie(X, y, groups, lam, tol, n_lams=20):
     import adelie as ad
 
     if sp.issparse(X):
-        raise NotImplementedError("dense X only in this script")
+        # adelie takes sparse X (adelie.matrix.sparse), but on these sizes
+        # its dense path is faster (one-hot: 0.042 s against 0.058 s).
+        X = X.toarray()
     K = len(np.unique(y))
     starts = np.array([g[0] for g in groups])
     Xf = np.asfortranarray(X)
@@ -112,12 +118,17 @@ def run_adelie(X, y, groups, lam, tol):
         glm = ad.glm.binomial(y.astype(float))
     else:
         glm = ad.glm.multinomial(np.eye(K)[y].astype(float))
+    # adelie's multinomial loss is the mean cross-entropy divided by K, and
+    # its default group penalty is √(|g|·K) (a group holds |g|·K coefficients):
+    # pass ω_g = √|g| and λ/K, so that K × its objective is ours.
+    scale = 1.0 if K == 2 else 1.0 / K
     top = lam_max(X, y, groups=groups)
-    path = np.geomspace(top, lam, 20)
+    path = np.geomspace(top, lam, n_lams) * scale
     state = ad.grpnet(
         Xf,
         glm,
         groups=starts,
+        penalty=np.sqrt([len(g) for g in groups]).astype(float),
         lmda_path=path,
         tol=tol,
         early_exit=False,
@@ -163,6 +174,22 @@ def run_group_lasso(X, y, groups, lam, tol):
 
 
 PEERS = {"skglm": run_skglm, "adelie": run_adelie, "group-lasso": run_group_lasso}
+# A peer reaches "the same objective" when it stops within this relative
+# excess over our certified optimum (a relative gap of 1e-8 bounds ours).
+SAME_OBJECTIVE = 1e-7
+# adelie solves a path from λ_max down to λ; its speed depends on the path's
+# length (short paths: bigger support changes per point; long ones: more
+# points), so it runs with several and the fastest counts.
+ADELIE_PATHS = (5, 10, 20)
+
+
+def peer_variants(name):
+    """(label, runner) pairs for one peer."""
+    if name != "adelie":
+        return [(name, PEERS[name])]
+    return [
+        (f"adelie/{k}", lambda *a, k=k: run_adelie(*a, n_lams=k)) for k in ADELIE_PATHS
+    ]
 
 
 def first_fit_ratio(kind):
@@ -217,23 +244,30 @@ def main():
             f"  {'sklearn_l2x':<12} {ours_time:8.3f} s   gap {model.dual_gap_:.1e}  "
             f"active groups {len(model.active_groups_)}"
         )
-        for name in args.peers:
-            runner = PEERS[name]
+        fastest = None
+        for label, runner in (v for name in args.peers for v in peer_variants(name)):
             try:
                 peer_time, (coef, intercept) = best_time(
                     args.repeat, runner, X, y, groups, lam, 1e-8
                 )
             except ImportError:
-                print(f"  {name:<12} not installed")
+                print(f"  {label:<12} not installed")
                 continue
             except Exception as error:  # a peer that cannot run this problem
-                print(f"  {name:<12} skipped: {type(error).__name__}: {error}")
+                print(f"  {label:<12} skipped: {type(error).__name__}: {error}")
                 continue
             value = objective(X, y, coef, intercept, lam, groups)
             excess = (value - best) / abs(best)
             print(
-                f"  {name:<12} {peer_time:8.3f} s   ratio {ours_time / peer_time:6.2f}"
+                f"  {label:<12} {peer_time:8.3f} s   ratio {ours_time / peer_time:6.2f}"
                 f"   excess objective {excess:+.1e}"
+            )
+            if excess <= SAME_OBJECTIVE and (fastest is None or peer_time < fastest[1]):
+                fastest = (label, peer_time)
+        if fastest is not None:
+            print(
+                f"  fastest peer at our objective: {fastest[0]}, ratio "
+                f"{ours_time / fastest[1]:.2f} (target ≤ 0.5)"
             )
         # The path from λ_max down to this problem's λ, warm-started.
         path_time, _ = best_time(
