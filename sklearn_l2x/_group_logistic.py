@@ -96,9 +96,10 @@ class GroupL2LogisticRegression(_LogisticLinearModel):
     whole variables are selected.
 
     The solver is proximal Newton on working sets of groups (exact Hessian on
-    the working set; the quadratic model minimised by Newton on the current
-    support's face when the support holds, by accelerated proximal gradient
-    otherwise; Armijo line search), with exact intercept updates; it stops when the
+    the working set; the quadratic model minimised by Newton steps on the
+    support's face, groups leaving and entering the face as the steps demand,
+    by accelerated proximal gradient when that does not settle; Armijo line
+    search), with exact intercept updates; it stops when the
     duality gap, relative to the objective at ``W = 0``, is below ``tol``, so a
     fit is certified rather than just stopped.
 
