@@ -268,6 +268,34 @@ def _fista(g, H, penalty, W, max_inner, tol):
     return Z - W
 
 
+def _working_design(X, columns, fit_intercept):
+    """The working set's columns X_ws and X_aug = [X_ws, 1], sharing memory.
+
+    X_aug is one Fortran-ordered array whose first columns are X_ws, filled
+    in place (no stacked copy). Sparse columns are densified when small (at
+    most ``_DENSE_BLOCK`` entries): dense BLAS beats sparse products for
+    ``X_wsᵀ D X_ws``; X itself never is.
+    """
+    n_samples = X.shape[0]
+    m = columns.size
+    X_sub = X[:, columns]
+    if sp.issparse(X_sub) and (m == 0 or n_samples * m > _DENSE_BLOCK):
+        X_ws = X_sub.tocsc()
+        if not fit_intercept:
+            return X_ws, X_ws
+        ones = sp.csc_matrix(np.ones((n_samples, 1)))
+        return X_ws, sp.hstack([X_ws, ones]).tocsc()
+    X_aug = np.empty((n_samples, m + int(fit_intercept)), order="F")
+    X_ws = X_aug[:, :m]
+    if sp.issparse(X_sub):
+        X_sub.toarray(out=X_ws)
+    else:
+        X_ws[...] = X_sub
+    if fit_intercept:
+        X_aug[:, m] = 1.0
+    return X_ws, X_aug
+
+
 def _polish(loss, W, b, eta, primal, fit_intercept, last_model):
     """One chord Newton step at the converged point, kept if it decreases P.
 
@@ -410,29 +438,13 @@ def solve(
         if group_ids.size == 0:
             group_ids = np.sort(ranking[:1])
         columns, restricted = penalty.restrict(group_ids)
-        X_ws = X[:, columns]
-        if sp.issparse(X_ws):
-            # The working set's few columns are densified when small (at most
-            # _DENSE_BLOCK entries): dense BLAS beats sparse products for
-            # X_wsᵀ D X_ws; X itself never is.
-            X_ws = (
-                X_ws.toarray()
-                if X_ws.size and np.prod(X_ws.shape) <= _DENSE_BLOCK
-                else X_ws.tocsc()
-            )
-        if fit_intercept:
-            ones = np.ones((n_samples, 1))
-            X_aug = (
-                sp.hstack([X_ws, ones]).tocsc()
-                if sp.issparse(X_ws)
-                else np.hstack([X_ws, ones])
-            )
-        else:
-            X_aug = X_ws
-        column_sq = np.asarray(
-            (X_aug.multiply(X_aug) if sp.issparse(X_aug) else X_aug**2).T
-            @ loss.scaled_sw[:, 0]
-        ).ravel()
+        X_ws, X_aug = _working_design(X, columns, fit_intercept)
+        # Σ_i s_i x_ij² per column (einsum: no squared copy of X_aug).
+        column_sq = (
+            np.asarray(X_aug.multiply(X_aug).T @ loss.scaled_sw[:, 0]).ravel()
+            if sp.issparse(X_aug)
+            else np.einsum("ij,ij,i->j", X_aug, X_aug, loss.scaled_sw[:, 0])
+        )
         damping = 1e-10 * loss.lipschitz_factor * max(column_sq.max(initial=0.0), 1.0)
         # Features outside the working set are zero, so η depends on X_ws only.
         W_ws = W[columns]
