@@ -379,8 +379,8 @@ def solve(
     -------
     W, b : ndarray
     info : dict
-        ``n_iter`` (Newton steps), ``gap`` (absolute), ``relative_gap``,
-        ``primal``, ``converged``.
+        ``n_iter`` (Newton steps, the final polish not counted), ``gap``
+        (absolute), ``relative_gap``, ``primal``, ``converged``.
     """
     W = np.array(W, dtype=np.float64)
     b = np.array(b, dtype=np.float64)
