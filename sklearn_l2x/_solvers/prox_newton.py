@@ -127,7 +127,7 @@ def _quadratic_prox(gradient, H, penalty, W, fit_intercept, max_inner, tol):
     if m == 0:
         delta_W = np.zeros((0, K))
     else:
-        delta_W = _active_set_newton(g.reshape(m, K), H, penalty, W, tol**2)
+        delta_W = _active_set_newton(g.reshape(m, K), H, penalty, W, tol)
         if delta_W is None:
             delta_W = _fista(g.reshape(m, K), H, penalty, W, max_inner, tol)
     if not fit_intercept:
