@@ -309,10 +309,10 @@ def _polish(loss, W, b, eta, primal, fit_intercept, last_model):
     columns, X_ws, X_aug, H, restricted = last_model
     W_ws = W[columns]
     grad_aug = np.asarray(X_aug.T @ loss.gradient(eta))
-    # One Newton step on the face is all a chord step is worth (the active-set
-    # Newton squares the tolerance: 1e-6 of the first prox-gradient mapping).
+    # The model is solved to 1e-6 of its first prox-gradient mapping: about
+    # one Newton step on the face, all a chord step is worth.
     delta_W, delta_b = _quadratic_prox(
-        grad_aug, H, restricted, W_ws, fit_intercept, max_inner=500, tol=1e-3
+        grad_aug, H, restricted, W_ws, fit_intercept, max_inner=500, tol=1e-6
     )
     if not fit_intercept:
         delta_b = np.zeros_like(b)
