@@ -144,6 +144,7 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
             tol=self.tol,
             max_iter=self.max_iter,
             verbose=self.verbose,
+            chord=True,
         )
         self._set_solution(W, b, info, penalty)
         return self

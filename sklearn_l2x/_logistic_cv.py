@@ -64,6 +64,7 @@ def _path(estimator, X, y, sample_weight, lams, eps):
             tol=estimator.tol,
             max_iter=estimator.max_iter,
             chord=True,
+            polish=False,
         )
         coefs.append(W.T.copy())
         intercepts.append(b.copy())

@@ -146,18 +146,28 @@ def test_hessian_is_the_weighted_gram_of_every_output_pair(K, sparse):
 def test_default_tolerance_solutions_agree_far_below_it(estimator, n_classes):
     # Weighted rows and repeated rows are one problem reached along different
     # rounding: at the default tol the final polish (a chord Newton step at
-    # the stopping point) makes the two solutions agree to ~1e-12, far below
-    # what the gap promises (scikit-learn's check asks for rtol 1e-7).
+    # the stopping point) makes the two solutions agree to ~1e-9 (multinomial)
+    # and ~1e-14 (binary), far below what the gap promises; scikit-learn's
+    # check asks for rtol 1e-7, and without the polish multinomial fits differ
+    # by up to 4e-8 on these problems (scikit-learn's check's shapes).
     from sklearn_l2x import ElasticNetClassifier, GroupL2LogisticRegression
 
-    rng = np.random.RandomState(42)
-    X = rng.rand(15, 30)
-    y = rng.randint(0, n_classes, size=15)
-    counts = rng.randint(0, 5, size=15)
-    repeat = np.repeat(np.arange(15), counts)
     make = {"group": GroupL2LogisticRegression, "elastic-net": ElasticNetClassifier}
-    weighted = make[estimator]().fit(X, y, sample_weight=counts)
-    repeated = make[estimator]().fit(X[repeat], y[repeat])
-    scale = np.abs(repeated.coef_).max()
-    assert_allclose(weighted.coef_, repeated.coef_, rtol=0, atol=1e-11 * scale)
-    assert_allclose(weighted.intercept_, repeated.intercept_, rtol=0, atol=1e-11)
+    worst = 0.0
+    for seed in range(10):
+        rng = np.random.RandomState(seed)
+        X = rng.rand(15, 30)
+        y = rng.randint(0, n_classes, size=15)
+        counts = rng.randint(0, 5, size=15)
+        if len(np.unique(y[counts > 0])) < n_classes:
+            continue
+        repeat = np.repeat(np.arange(15), counts)
+        weighted = make[estimator]().fit(X, y, sample_weight=counts)
+        repeated = make[estimator]().fit(X[repeat], y[repeat])
+        scale = np.abs(repeated.coef_).max()
+        worst = max(
+            worst,
+            np.abs(weighted.coef_ - repeated.coef_).max() / scale,
+            np.abs(weighted.intercept_ - repeated.intercept_).max(),
+        )
+    assert worst <= 5e-9
