@@ -203,11 +203,11 @@ def _active_set_newton(g, H, penalty, W, tol=0.0, max_steps=12, max_changes=4):
             continue
         if converged:
             return V - W
-        free, pen_gradient, pen_hessian = penalty.newton_terms(V)
+        free, pen_gradient, system = penalty.newton_terms(V, base=H)
         index = np.flatnonzero(free.ravel())
         residual = model_gradient.ravel()[index] + pen_gradient
         try:
-            step = np.linalg.solve(H[np.ix_(index, index)] + pen_hessian, -residual)
+            step = np.linalg.solve(system, -residual)
         except np.linalg.LinAlgError:
             return None
         candidate = V.copy()
