@@ -162,37 +162,28 @@ class GroupL2:
             index = np.arange(size).reshape(ids.size, width)
             hessian[index[:, :, None], index[:, None, :]] += blocks
             return free, gradient, hessian
-        members = self.membership[rows]
-        if np.all(np.diff(members) >= 0):
-            # Each group's rows are consecutive (a restricted penalty's always
-            # are): its coordinates form one diagonal block; the blocks'
-            # entries are scattered at once (Σ width² of them, no loop).
-            K = W.shape[1]
-            owner = np.repeat(members, K)
-            u = values / norms[owner]
-            scale = strength * self.weights[owner]
-            gradient += scale * u
-            hessian[np.diag_indices(size)] += scale / norms[owner]
-            starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-            widths = np.diff(np.r_[starts, size])
-            width = np.repeat(widths, widths)  # of each coordinate's block
-            first = np.repeat(starts, widths)  # of each coordinate's block
-            i = np.repeat(np.arange(size), width)
-            offsets = np.arange(i.size) - np.repeat(np.cumsum(width) - width, width)
-            j = np.repeat(first, width) + offsets
-            hessian[i, j] -= (scale / norms[owner])[i] * u[i] * u[j]
-            return free, gradient, hessian
-        position = 0
-        for g in np.flatnonzero(active):
-            width = int(np.count_nonzero(members == g)) * W.shape[1]
-            block = slice(position, position + width)
-            u = values[block] / norms[g]
-            scale = strength * self.weights[g]
-            gradient[block] += scale * u
-            hessian[block, block] += (scale / norms[g]) * (
-                np.eye(width) - np.outer(u, u)
-            )
-            position += width
+        # Any other grouping: the −c_g u_g u_gᵀ blocks scattered at once
+        # (Σ width² entries, no loop over groups); pairs are formed among the
+        # coordinates sorted by group, where each group's are consecutive,
+        # then mapped back (a group's rows need not be consecutive).
+        owner = np.repeat(self.membership[rows], W.shape[1])
+        u = values / norms[owner]
+        scale = strength * self.weights[owner]
+        curvature = scale / norms[owner]
+        gradient += scale * u
+        hessian[np.diag_indices(size)] += curvature
+        order = np.argsort(owner, kind="stable")
+        sorted_owner = owner[order]
+        starts = np.flatnonzero(np.r_[True, sorted_owner[1:] != sorted_owner[:-1]])
+        widths = np.diff(np.r_[starts, size])
+        width = np.repeat(widths, widths)  # of each coordinate's block
+        first = np.repeat(starts, widths)  # of each coordinate's block
+        i = np.repeat(np.arange(size), width)
+        j = np.repeat(first, width) + (
+            np.arange(i.size) - np.repeat(np.cumsum(width) - width, width)
+        )
+        i, j = order[i], order[j]
+        hessian[i, j] -= curvature[i] * u[i] * u[j]
         return free, gradient, hessian
 
     def reversed(self, W, V):

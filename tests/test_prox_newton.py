@@ -21,6 +21,13 @@ def _penalties():
             0.3,
             1.0,
         ),
+        # Groups whose rows are not consecutive.
+        "group-interleaved": GroupL2(
+            [np.array([0, 4]), np.array([1, 5, 6]), np.array([2, 3]), np.array([7])],
+            np.sqrt([2, 3, 2, 1]),
+            0.3,
+            0.8,
+        ),
         "elastic-net": L1L2(8, 0.3, 0.6),
     }
 
@@ -31,7 +38,8 @@ def test_newton_terms_are_the_penalty_derivatives(name, K):
     penalty = _penalties()[name]
     rng = np.random.default_rng(0)
     W = rng.normal(size=(8, K))
-    W[[2, 3] if name == "group-equal" else 3] = 0.0  # the group of row 3 is zero
+    # The group of row 3 is zero.
+    W[[2, 3] if name in ("group-equal", "group-interleaved") else 3] = 0.0
     free, gradient, hessian = penalty.newton_terms(W)
     assert not free[3].any() and free[[0, 1, 4]].all()
     index = np.flatnonzero(free.ravel())

@@ -317,15 +317,10 @@ def _polish(loss, W, b, eta, primal, fit_intercept, last_model):
     if not fit_intercept:
         delta_b = np.zeros_like(b)
     polished = W_ws + delta_W
-    value = loss.value(eta + np.asarray(X_ws @ delta_W) + delta_b) + restricted.value(
-        polished
-    )
+    penalty_value = restricted.value(polished)
+    value = loss.value(eta + np.asarray(X_ws @ delta_W) + delta_b) + penalty_value
     delta = np.vstack([delta_W, delta_b[None, :]]) if fit_intercept else delta_W
-    decrease = (
-        float(np.sum(grad_aug * delta))
-        + restricted.value(polished)
-        - restricted.value(W_ws)
-    )
+    decrease = float(np.sum(grad_aug * delta)) + penalty_value - restricted.value(W_ws)
     # Below what the objective resolves, function values cannot judge the
     # step (as in the solver's line search): the model is trusted.
     resolvable = -decrease > 1e-13 * abs(primal)
