@@ -296,6 +296,30 @@ def _working_design(X, columns, fit_intercept):
     return X_ws, X_aug
 
 
+def _model_decrease(grad_aug, delta_W, delta_b, restricted, W_ws):
+    """``⟨∇, Δ⟩ + R(W + Δ_W) − R(W)``: the step's first-order change (< 0 descends).
+
+    ``grad_aug`` covers the working-set rows and, when it has one more row,
+    the intercepts (``delta_b``).
+    """
+    delta = (
+        np.vstack([delta_W, delta_b[None, :]])
+        if grad_aug.shape[0] > delta_W.shape[0]
+        else delta_W
+    )
+    return (
+        float(np.sum(grad_aug * delta))
+        + restricted.value(W_ws + delta_W)
+        - restricted.value(W_ws)
+    )
+
+
+def _resolvable(decrease, value):
+    """Whether function values can judge a step predicted to change ``value``
+    by ``decrease`` (in floating point they cannot below ~1e-13 relative)."""
+    return -decrease > 1e-13 * abs(value)
+
+
 def _polish(loss, W, b, eta, primal, fit_intercept, last_model):
     """One chord Newton step at the converged point, kept if it decreases P.
 
@@ -314,17 +338,14 @@ def _polish(loss, W, b, eta, primal, fit_intercept, last_model):
     delta_W, delta_b = _quadratic_prox(
         grad_aug, H, restricted, W_ws, fit_intercept, max_inner=500, tol=1e-6
     )
-    if not fit_intercept:
-        delta_b = np.zeros_like(b)
     polished = W_ws + delta_W
-    penalty_value = restricted.value(polished)
-    value = loss.value(eta + np.asarray(X_ws @ delta_W) + delta_b) + penalty_value
-    delta = np.vstack([delta_W, delta_b[None, :]]) if fit_intercept else delta_W
-    decrease = float(np.sum(grad_aug * delta)) + penalty_value - restricted.value(W_ws)
-    # Below what the objective resolves, function values cannot judge the
-    # step (as in the solver's line search): the model is trusted.
-    resolvable = -decrease > 1e-13 * abs(primal)
-    if resolvable and not value <= primal:
+    value = loss.value(eta + np.asarray(X_ws @ delta_W) + delta_b) + restricted.value(
+        polished
+    )
+    # As in the solver's line search: below what the objective resolves,
+    # function values cannot judge the step and the model is trusted.
+    decrease = _model_decrease(grad_aug, delta_W, delta_b, restricted, W_ws)
+    if _resolvable(decrease, primal) and not value <= primal:
         return W, b, primal
     W = W.copy()
     W[columns] = polished
@@ -478,19 +499,14 @@ def solve(
                 # that tightens with the gap (a forcing sequence).
                 tol=float(np.clip(info["relative_gap"], 1e-10, 1e-1)),
             )
-            delta = np.vstack([delta_W, delta_b[None, :]]) if fit_intercept else delta_W
             direction_eta = np.asarray(X_ws @ delta_W) + delta_b
             current = loss.value(eta) + restricted.value(W_ws)
-            decrease = (
-                float(np.sum(grad_aug * delta))
-                + restricted.value(W_ws + delta_W)
-                - restricted.value(W_ws)
-            )
+            decrease = _model_decrease(grad_aug, delta_W, delta_b, restricted, W_ws)
             t = 1.0
             # When the predicted decrease is below what the objective can
             # resolve in floating point, function values cannot judge the
             # step: trust the model and take it whole.
-            resolvable = -decrease > 1e-13 * abs(current)
+            resolvable = _resolvable(decrease, current)
             while resolvable:
                 candidate = loss.value(eta + t * direction_eta) + restricted.value(
                     W_ws + t * delta_W
