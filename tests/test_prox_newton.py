@@ -7,7 +7,15 @@ from numpy.testing import assert_allclose
 
 from sklearn_l2x._losses import make_logistic_loss
 from sklearn_l2x._penalties import L1L2, GroupL2
-from sklearn_l2x._solvers.prox_newton import _active_set_newton, _fista, _hessian
+from sklearn_l2x._solvers.prox_newton import (
+    _CHOLESKY_SIZE,
+    _active_set_newton,
+    _fista,
+    _hessian,
+    _quadratic_prox,
+    _ReducedModel,
+    _solve_spd,
+)
 
 
 def _penalties():
@@ -116,6 +124,47 @@ def test_active_set_newton_finds_the_model_minimiser(name, K):
     # Without corrections of the face, a missing group makes it give up.
     g_off = g0 + (H @ W_off.ravel()).reshape(W_off.shape)
     assert _active_set_newton(g_off, H, penalty, W_off, max_changes=0) is None
+
+
+@pytest.mark.parametrize("name", list(_penalties()))
+@pytest.mark.parametrize("K", [1, 3])
+def test_quadratic_prox_eliminates_the_intercepts_exactly(name, K):
+    # The model in (Δ_W, Δ_b), the intercepts unpenalised: Δ_W minimises the
+    # model with the Schur complement H_WW − H_Wb H_bb⁻¹ H_bW (formed here by
+    # an explicit inverse and minimised by FISTA to the end), and Δ_b makes
+    # the intercepts' gradient zero.
+    penalty = _penalties()[name]
+    rng = np.random.default_rng(5)
+    A = rng.normal(size=(90 * K, 9 * K))
+    A[:, 8 * K :] += 2.0  # intercept columns coupled to the features
+    H = A.T @ A / A.shape[0]
+    W = rng.normal(size=(8, K)) * 0.2
+    W[3] = 0.0
+    gradient = rng.normal(size=9 * K) * 0.3
+    delta_W, delta_b = _quadratic_prox(
+        gradient, _ReducedModel(H, K, True), penalty, W, 500, 1e-14
+    )
+    n_w = 8 * K
+    H_bb_inverse = np.linalg.inv(H[n_w:, n_w:])
+    schur = H[:n_w, :n_w] - H[:n_w, n_w:] @ H_bb_inverse @ H[n_w:, :n_w]
+    g = gradient[:n_w] - H[:n_w, n_w:] @ H_bb_inverse @ gradient[n_w:]
+    expected = _fista(g.reshape(8, K), schur, penalty, W, 100_000, 1e-15)
+    assert_allclose(delta_W, expected, atol=1e-8)
+    step = np.concatenate([delta_W.ravel(), delta_b])
+    assert_allclose((gradient + H @ step)[n_w:], 0.0, atol=1e-12)
+
+
+def test_spd_solve_matches_lu_and_refuses_indefinite_systems():
+    rng = np.random.default_rng(6)
+    for size in [5, _CHOLESKY_SIZE + 10]:  # LU below the threshold, Cholesky above
+        A = rng.normal(size=(2 * size, size))
+        system = A.T @ A
+        rhs = rng.normal(size=size)
+        assert_allclose(_solve_spd(system, rhs), np.linalg.solve(system, rhs))
+        indefinite = system - 2 * np.linalg.eigvalsh(system)[-1] * np.eye(size)
+        if size >= _CHOLESKY_SIZE:
+            with pytest.raises(np.linalg.LinAlgError):
+                _solve_spd(indefinite, rhs)
 
 
 @pytest.mark.parametrize("K", [1, 3])
