@@ -15,8 +15,37 @@ The objects hold the targets and the weights; they know nothing of penalties.
 Formulas: ``conventions.md`` §4.
 """
 
+from functools import reduce
+
 import numpy as np
-from scipy.special import expit, log_expit, log_softmax, softmax, xlogy
+from scipy.special import expit, log_expit, xlogy
+
+
+def _row_max(A):
+    """Row maxima of an (n, K) array, K small.
+
+    A maximum over the K columns, pairwise: numpy's reductions along a short
+    contiguous axis cost ~40 µs on (1000, 3), this ~5 µs.
+    """
+    return reduce(np.maximum, A.T)
+
+
+def _row_sum(A):
+    """Row sums of an (n, K) array, K small (a matrix-vector product)."""
+    return A @ np.ones(A.shape[1])
+
+
+def _shifted(eta):
+    """``η − max_k η_k`` row by row: exponentials of it cannot overflow."""
+    return eta - _row_max(eta)[:, None]
+
+
+def _softmax(eta):
+    """Row-wise softmax of an (n, K) array (as scipy's, 3× faster for small K)."""
+    p = _shifted(eta)
+    np.exp(p, out=p)
+    p /= _row_sum(p)[:, None]
+    return p
 
 
 class BinaryLogistic:
@@ -99,18 +128,20 @@ class Multinomial:
         self.scaled_sw = (sample_weight / self.sw_sum)[:, None]
 
     def value(self, eta):
-        losses = -np.sum(self.Y * log_softmax(eta, axis=1), axis=1)
+        # LSE(η_i) − ⟨y_i, η_i⟩ on shifted rows (Σ_k y_ik = 1).
+        z = _shifted(eta)
+        losses = np.log(_row_sum(np.exp(z))) - _row_sum(self.Y * z)
         return float(self.scaled_sw[:, 0] @ losses)
 
     def probabilities(self, eta):
-        return softmax(eta, axis=1)
+        return _softmax(eta)
 
     def gradient(self, eta):
-        return self.scaled_sw * (softmax(eta, axis=1) - self.Y)
+        return self.scaled_sw * (_softmax(eta) - self.Y)
 
     def hessian_weights(self, eta):
         """D of shape (n, K, K): s_i (diag(p_i) − p_i p_iᵀ)/S."""
-        p = softmax(eta, axis=1)
+        p = _softmax(eta)
         D = -p[:, :, None] * p[:, None, :]
         index = np.arange(p.shape[1])
         D[:, index, index] += p
@@ -118,14 +149,14 @@ class Multinomial:
 
     def intercept_terms(self, eta):
         """Gradient and Hessian in the intercepts (sums over rows, no n×K×K)."""
-        p = softmax(eta, axis=1)
+        p = _softmax(eta)
         weighted = self.scaled_sw * p
         gradient = weighted.sum(axis=0) - self.scaled_sw[:, 0] @ self.Y
         return gradient, np.diag(weighted.sum(axis=0)) - weighted.T @ p
 
     def entropy(self, A):
         """(1/S) Σ s_i H(A_i), H the Shannon entropy; rows of A on the simplex."""
-        h = -np.sum(xlogy(A, A), axis=1)
+        h = -_row_sum(xlogy(A, A))
         return float(self.scaled_sw[:, 0] @ h)
 
     def null_intercept(self, fit_intercept):

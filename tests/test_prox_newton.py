@@ -167,6 +167,33 @@ def test_spd_solve_matches_lu_and_refuses_indefinite_systems():
                 _solve_spd(indefinite, rhs)
 
 
+@pytest.mark.parametrize("K", [2, 3, 12])
+def test_multinomial_loss_matches_scipy(K):
+    # The loss computes softmax and the cross-entropy with its own row
+    # reductions (faster than scipy's for small K); scipy's are the reference,
+    # including rows far from zero and with ties.
+    from scipy.special import log_softmax, softmax, xlogy
+
+    rng = np.random.default_rng(7)
+    n = 200
+    eta = rng.normal(size=(n, K)) * 5
+    eta[:20] += 800.0  # exp would overflow without the shift
+    eta[20:40] -= 800.0
+    eta[40:50] = 3.0  # ties
+    eta[50:60] *= 100.0  # one class dominates: losses near rounding level
+    Y = np.eye(K)[rng.integers(0, K, n)]
+    sw = rng.uniform(0.2, 3.0, n)
+    loss = make_logistic_loss(Y, sw)
+    expected = -np.sum(sw[:, None] * Y * log_softmax(eta, axis=1)) / sw.sum()
+    assert_allclose(loss.value(eta), expected, rtol=1e-14)
+    assert_allclose(
+        loss.probabilities(eta), softmax(eta, axis=1), rtol=1e-14, atol=1e-300
+    )
+    A = softmax(rng.normal(size=(n, K)), axis=1)
+    entropy = -np.sum(sw[:, None] * xlogy(A, A)) / sw.sum()
+    assert_allclose(loss.entropy(A), entropy, rtol=1e-14)
+
+
 @pytest.mark.parametrize("K", [1, 3])
 def test_intercept_terms_are_the_summed_row_terms(K):
     rng = np.random.default_rng(3)
