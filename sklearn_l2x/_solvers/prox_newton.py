@@ -181,7 +181,7 @@ def _quadratic_prox(gradient, model, penalty, W, max_inner, tol):
     return delta_W, model.intercept_step(gradient, delta_W)
 
 
-def _active_set_newton(g, H, penalty, W, tol=0.0, max_steps=12, max_changes=4):
+def _active_set_newton(g, H, penalty, W, tol=0.0, max_steps=20, max_changes=8):
     """The model's minimiser by Newton steps on a face, the face corrected as it goes.
 
     On the set of the non-zero groups (entries, for the elastic net) the
