@@ -43,6 +43,7 @@ def _path(estimator, X, y, sample_weight, lams, eps):
     W = np.zeros((X.shape[1], loss.n_outputs))
     b = loss.null_intercept(estimator.fit_intercept)
     coefs, intercepts, infos = [], [], []
+    gradient = None
     for k, lam in enumerate(grid):
         penalty.lam = float(lam)
         start = W
@@ -65,7 +66,9 @@ def _path(estimator, X, y, sample_weight, lams, eps):
             max_iter=estimator.max_iter,
             chord=True,
             polish=False,
+            gradient_hint=gradient,
         )
+        gradient = info.pop("gradient", None)
         coefs.append(W.T.copy())
         intercepts.append(b.copy())
         infos.append(info)

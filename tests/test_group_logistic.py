@@ -276,8 +276,16 @@ def test_path_and_cv():
     assert np.all(np.diff(lams) < 0)
     assert np.all(coefs[0] == 0)
     assert np.all(gaps <= 1e-6)
-    single = GroupL2LogisticRegression(GROUPS, lam=lams[4], tol=1e-10).fit(X, y)
-    assert_allclose(coefs[4], single.coef_, atol=1e-5)
+    # What a point promises: its objective is within its certified gap (relative
+    # to the objective at W = 0, the first point) of the optimum.
+    null = _objective(X, y, coefs[0], intercepts[0], lams[0], GROUPS, 1.0)
+    tight = group_l2_logistic_path(X, y, groups=GROUPS, lams=8, tol=1e-11)
+    for i in range(1, 8):
+        single = GroupL2LogisticRegression(GROUPS, lam=lams[i], tol=1e-12).fit(X, y)
+        best = _objective(X, y, single.coef_, single.intercept_, lams[i], GROUPS, 1.0)
+        ours = _objective(X, y, coefs[i], intercepts[i], lams[i], GROUPS, 1.0)
+        assert ours - best <= gaps[i] * null + 1e-14
+        assert_allclose(tight[1][i], single.coef_, atol=1e-5)
 
     cv = GroupL2LogisticRegressionCV(GROUPS, lams=8, cv=3).fit(X, y)
     assert cv.scores_.shape == (3, 8)
@@ -325,6 +333,45 @@ def test_path_chord_steps_reach_the_exact_newton_solutions(monkeypatch, n_classe
         exact = _objective(X, y, coefs_exact[i], intercepts_exact[i], lam, GROUPS, 1.0)
         assert abs(ours - exact) <= 1e-9 * exact
     assert chord_hessians < 0.8 * exact_hessians
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_path_gradient_hints_skip_gaps_not_precision(monkeypatch, n_classes):
+    # Each path point picks its first working set from the last point's
+    # gradient instead of a duality gap at its start. The points must be the
+    # ones reached without the hint, certified as tightly, with fewer gaps.
+    from sklearn_l2x import _logistic_cv
+    from sklearn_l2x._solvers import prox_newton
+
+    X, y, _ = _data(n_classes, n=300)
+    gaps_computed = []
+    original_gap = prox_newton.duality_gap
+
+    def counted_gap(*args):
+        gaps_computed.append(1)
+        return original_gap(*args)
+
+    monkeypatch.setattr(prox_newton, "duality_gap", counted_gap)
+    runs = {}
+    for hinted in (True, False):
+        gaps_computed.clear()
+
+        def solve(*args, use_hint=hinted, **kwargs):
+            if not use_hint:
+                kwargs["gradient_hint"] = None
+            return prox_newton.solve(*args, **kwargs)
+
+        monkeypatch.setattr(_logistic_cv, "solve", solve)
+        path = group_l2_logistic_path(X, y, groups=GROUPS, lams=30, tol=1e-10)
+        runs[hinted] = path, len(gaps_computed)
+    (lams, coefs, intercepts, gaps), hinted_gaps = runs[True]
+    (_, coefs_plain, intercepts_plain, _), plain_gaps = runs[False]
+    assert np.all(gaps <= 1e-10)
+    for i, lam in enumerate(lams):
+        ours = _objective(X, y, coefs[i], intercepts[i], lam, GROUPS, 1.0)
+        plain = _objective(X, y, coefs_plain[i], intercepts_plain[i], lam, GROUPS, 1.0)
+        assert abs(ours - plain) <= 1e-9 * plain
+    assert hinted_gaps < plain_gaps
 
 
 def test_grid_search_over_lam_and_warm_start():
