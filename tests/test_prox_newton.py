@@ -121,6 +121,11 @@ def test_active_set_newton_finds_the_model_minimiser(name, K):
         delta = _active_set_newton(g, H, penalty, W)
         assert delta is not None
         assert_allclose(W + delta, V, atol=1e-8)
+    # A model whose minimiser is zero, seen from zero: nothing is free and
+    # nothing enters.
+    zero = np.zeros_like(V)
+    inside = 1e-3 * penalty.group_strength * np.ones_like(V) / V.size
+    assert_allclose(_active_set_newton(inside, H, penalty, zero), 0.0)
     # Without corrections of the face, a missing group makes it give up.
     g_off = g0 + (H @ W_off.ravel()).reshape(W_off.shape)
     assert _active_set_newton(g_off, H, penalty, W_off, max_changes=0) is None

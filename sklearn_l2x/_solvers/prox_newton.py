@@ -250,6 +250,9 @@ def _active_set_newton(g, H, penalty, W, tol=0.0, max_steps=20, max_changes=8):
             return V - W
         free, pen_gradient, system = penalty.newton_terms(V, base=H)
         index = np.flatnonzero(free.ravel())
+        if index.size == 0:
+            # Nothing is free and no group enters: zero is the minimiser.
+            return V - W
         residual = model_gradient.ravel()[index] + pen_gradient
         try:
             step = _solve_spd(system, -residual)
