@@ -298,40 +298,54 @@ def test_path_and_cv():
     assert no_refit.coef_.shape == cv.coef_.shape
 
 
+def _path_with_and_without(monkeypatch, n_classes, counted, switch_off):
+    """A tight path as the package solves it and with one solver option off.
+
+    ``switch_off`` turns the option off in the keyword arguments the path
+    passes to the solver; ``counted`` names the solver function whose calls
+    are counted. Checks that both paths reach the same points (objectives to
+    1e-9) and returns the two counts (as solved, with the option off).
+    """
+    from sklearn_l2x import _logistic_cv
+    from sklearn_l2x._solvers import prox_newton
+
+    X, y, _ = _data(n_classes, n=300)
+    calls = []
+    original = getattr(prox_newton, counted)
+
+    def counted_call(*args):
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(prox_newton, counted, counted_call)
+    runs = []
+    for option_off in (False, True):
+        calls.clear()
+
+        def solve(*args, off=option_off, **kwargs):
+            return prox_newton.solve(*args, **(switch_off(kwargs) if off else kwargs))
+
+        monkeypatch.setattr(_logistic_cv, "solve", solve)
+        path = group_l2_logistic_path(X, y, groups=GROUPS, lams=30, tol=1e-10)
+        runs.append((path, len(calls)))
+    (lams, coefs, intercepts, gaps), count = runs[0]
+    (_, coefs_off, intercepts_off, _), count_off = runs[1]
+    assert np.all(gaps <= 1e-10)
+    for i, lam in enumerate(lams):
+        ours = _objective(X, y, coefs[i], intercepts[i], lam, GROUPS, 1.0)
+        off = _objective(X, y, coefs_off[i], intercepts_off[i], lam, GROUPS, 1.0)
+        assert abs(ours - off) <= 1e-9 * off
+    return count, count_off
+
+
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_path_chord_steps_reach_the_exact_newton_solutions(monkeypatch, n_classes):
     # The path reuses a full Newton step's Hessian near the optimum (chord
     # steps). Its points must be the ones exact Newton steps reach, with fewer
     # Hessians formed.
-    from sklearn_l2x import _logistic_cv
-    from sklearn_l2x._solvers import prox_newton
-
-    X, y, _ = _data(n_classes, n=300)
-    formed = []
-    original_hessian = prox_newton._hessian
-
-    def counted_hessian(*args):
-        formed.append(1)
-        return original_hessian(*args)
-
-    monkeypatch.setattr(prox_newton, "_hessian", counted_hessian)
-    runs = {}
-    for chord in (True, False):
-        formed.clear()
-
-        def solve(*args, use_chord=chord, **kwargs):
-            return prox_newton.solve(*args, **{**kwargs, "chord": use_chord})
-
-        monkeypatch.setattr(_logistic_cv, "solve", solve)
-        path = group_l2_logistic_path(X, y, groups=GROUPS, lams=30, tol=1e-10)
-        runs[chord] = path, len(formed)
-    (lams, coefs, intercepts, gaps), chord_hessians = runs[True]
-    (_, coefs_exact, intercepts_exact, _), exact_hessians = runs[False]
-    assert np.all(gaps <= 1e-10)
-    for i, lam in enumerate(lams):
-        ours = _objective(X, y, coefs[i], intercepts[i], lam, GROUPS, 1.0)
-        exact = _objective(X, y, coefs_exact[i], intercepts_exact[i], lam, GROUPS, 1.0)
-        assert abs(ours - exact) <= 1e-9 * exact
+    chord_hessians, exact_hessians = _path_with_and_without(
+        monkeypatch, n_classes, "_hessian", lambda kw: {**kw, "chord": False}
+    )
     assert chord_hessians < 0.8 * exact_hessians
 
 
@@ -340,37 +354,9 @@ def test_path_gradient_hints_skip_gaps_not_precision(monkeypatch, n_classes):
     # Each path point picks its first working set from the last point's
     # gradient instead of a duality gap at its start. The points must be the
     # ones reached without the hint, certified as tightly, with fewer gaps.
-    from sklearn_l2x import _logistic_cv
-    from sklearn_l2x._solvers import prox_newton
-
-    X, y, _ = _data(n_classes, n=300)
-    gaps_computed = []
-    original_gap = prox_newton.duality_gap
-
-    def counted_gap(*args):
-        gaps_computed.append(1)
-        return original_gap(*args)
-
-    monkeypatch.setattr(prox_newton, "duality_gap", counted_gap)
-    runs = {}
-    for hinted in (True, False):
-        gaps_computed.clear()
-
-        def solve(*args, use_hint=hinted, **kwargs):
-            if not use_hint:
-                kwargs["gradient_hint"] = None
-            return prox_newton.solve(*args, **kwargs)
-
-        monkeypatch.setattr(_logistic_cv, "solve", solve)
-        path = group_l2_logistic_path(X, y, groups=GROUPS, lams=30, tol=1e-10)
-        runs[hinted] = path, len(gaps_computed)
-    (lams, coefs, intercepts, gaps), hinted_gaps = runs[True]
-    (_, coefs_plain, intercepts_plain, _), plain_gaps = runs[False]
-    assert np.all(gaps <= 1e-10)
-    for i, lam in enumerate(lams):
-        ours = _objective(X, y, coefs[i], intercepts[i], lam, GROUPS, 1.0)
-        plain = _objective(X, y, coefs_plain[i], intercepts_plain[i], lam, GROUPS, 1.0)
-        assert abs(ours - plain) <= 1e-9 * plain
+    hinted_gaps, plain_gaps = _path_with_and_without(
+        monkeypatch, n_classes, "duality_gap", lambda kw: {**kw, "gradient_hint": None}
+    )
     assert hinted_gaps < plain_gaps
 
 
