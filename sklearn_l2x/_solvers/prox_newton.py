@@ -6,7 +6,8 @@ prox (:mod:`sklearn_l2x._penalties`):
 
 - outer loop: exact intercept, duality gap on the full problem (stop when
   ``gap <= tol · P(0, b₀)``), then a working set of groups: the active ones and
-  the worst violators of the optimality conditions;
+  the worst violators of the optimality conditions (along a path, the first
+  working set of a point comes from the last point's gradient instead);
 - inner loop: proximal Newton steps on the working set only. The quadratic model
   uses the exact Hessian on the working set's columns (plus the intercept),
   ``H = X_wsᵀ D X_ws``, a small dense matrix, and is minimised by Newton steps
@@ -474,9 +475,9 @@ def solve(
     best_gap, stalled = np.inf, 0
     info = {"converged": False}
     # The last Hessian, kept while the steps it gave were full Newton steps
-    # near the optimum (see below): (working-set columns, H).
+    # near the optimum (see below): (working-set columns, its _ReducedModel).
     kept_hessian = None
-    # The last working set's design and Hessian, for the final polish.
+    # The last working set's design and reduced model, for the final polish.
     last_model = None
     hint = gradient_hint
     while True:
