@@ -237,10 +237,9 @@ def logistic(repeat, peers):
         lam, source="l2x", target="LogisticRegression", l1_ratio=l1_ratio, n_samples=n
     )
     ratio = float(np.atleast_1d(ratio)[0])
-    import sklearn
+    from sklearn_l2x._sklearn_compat import LOGISTIC_NEEDS_PENALTY
 
-    version = tuple(int(v) for v in sklearn.__version__.split(".")[:2])
-    extra = {"penalty": "elasticnet"} if version < (1, 8) else {}
+    extra = {"penalty": "elasticnet"} if LOGISTIC_NEEDS_PENALTY else {}
 
     def fit_saga(tol):
         with warnings.catch_warnings():

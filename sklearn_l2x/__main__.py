@@ -251,15 +251,10 @@ def tour_group_logistic(plots=None):
     )
 
 
-def _version(module):
-    return tuple(int(part) for part in module.__version__.split(".")[:2])
-
-
 def tour_elastic_net(plots=None):
     """ElasticNetCV and ElasticNetClassifierCV next to scikit-learn's CV."""
     import warnings
 
-    import sklearn
     from sklearn.datasets import load_breast_cancer, load_diabetes
     from sklearn.linear_model import ElasticNetCV as SkElasticNetCV
     from sklearn.linear_model import LogisticRegressionCV
@@ -268,6 +263,7 @@ def tour_elastic_net(plots=None):
     from sklearn.preprocessing import StandardScaler
 
     from sklearn_l2x import ElasticNetClassifierCV, ElasticNetCV
+    from sklearn_l2x._sklearn_compat import ENET_CV_GRID_PARAM, LOGISTIC_NEEDS_PENALTY
 
     mixes = [0.1, 0.5, 0.9, 1.0]
     print("4. Elastic net: λ and the mix α chosen by 5-fold CV")
@@ -293,8 +289,7 @@ def tour_elastic_net(plots=None):
         f"{seconds:6.2f}"
     )
     sk_mixes = [m / (2 - m) for m in mixes]  # the same α in scikit-learn's terms
-    # The grid size is n_alphas before scikit-learn 1.7, alphas after.
-    grid = {"n_alphas": 50} if _version(sklearn) < (1, 7) else {"alphas": 50}
+    grid = {ENET_CV_GRID_PARAM: 50}
     theirs = make_pipeline(
         StandardScaler(), SkElasticNetCV(l1_ratio=sk_mixes, cv=5, **grid)
     )
@@ -332,7 +327,7 @@ def tour_elastic_net(plots=None):
         f"{ours.score(X_test, y_test):6.3f} {np.count_nonzero(model.coef_):4d} "
         f"{seconds:6.2f}"
     )
-    penalty = {"penalty": "elasticnet"} if _version(sklearn) < (1, 8) else {}
+    penalty = {"penalty": "elasticnet"} if LOGISTIC_NEEDS_PENALTY else {}
     theirs = make_pipeline(
         StandardScaler(),
         LogisticRegressionCV(

@@ -4,12 +4,12 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._selection import lam_grid
+from ._sklearn_compat import Interval, fit_context
 from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
 from ._solvers.spectral import CentredDesign
 from ._validation import check_sample_weight
@@ -345,7 +345,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.warm_start = warm_start
         self.positive = positive
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the model to a relative duality gap of ``tol``.
 

@@ -2,10 +2,9 @@
 
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
 from ._logistic import _LogisticLinearModel
 from ._penalties import L1L2
+from ._sklearn_compat import Interval, StrOptions
 
 __all__ = ["ElasticNetClassifier"]
 

@@ -4,10 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import _fit_context
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval
 
 from ._elastic_net import (
     ElasticNet,
@@ -16,13 +13,14 @@ from ._elastic_net import (
     _validate_regression,
 )
 from ._selection import lam_grid
+from ._sklearn_compat import Interval, fit_context, safe_indexing
 
 __all__ = ["ElasticNetCV"]
 
 
 def _fold_mse(X, y, sample_weight, train, test, grid, l1_ratio, settings):
     """Weighted held-out MSE of every λ of the path fitted on ``train``."""
-    X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
+    X_train, X_test = safe_indexing(X, train), safe_indexing(X, test)
     problem = _Problem(
         X_train,
         y[train],
@@ -150,7 +148,7 @@ class ElasticNetCV(ElasticNet):
         self.cv = cv
         self.n_jobs = n_jobs
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Choose λ (and α) by cross-validation, then refit on all the data.
 

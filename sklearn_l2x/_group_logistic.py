@@ -3,11 +3,11 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._groups import resolve_groups
 from ._logistic import _LogisticLinearModel, lam_max_of
 from ._penalties import GroupL2
+from ._sklearn_compat import Interval, StrOptions
 
 __all__ = ["GroupL2LogisticRegression", "lam_max"]
 

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 from scipy.special import expit, log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
@@ -17,6 +17,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._losses import make_logistic_loss
+from ._sklearn_compat import fit_context
 from ._solvers.prox_newton import solve
 from ._validation import check_sample_weight
 
@@ -106,7 +107,7 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         loss = make_logistic_loss(Y, sample_weight)
         return X, loss, self._make_penalty(X.shape[1], self.lam)
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the model to a relative duality gap of ``tol``.
 

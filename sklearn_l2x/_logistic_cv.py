@@ -4,17 +4,16 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import _fit_context, clone
+from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
 from ._elastic_net_classifier import ElasticNetClassifier
 from ._group_logistic import GroupL2LogisticRegression
 from ._logistic import lam_max_of
 from ._selection import lam_grid
+from ._sklearn_compat import Interval, fit_context, safe_indexing
 from ._solvers.prox_newton import solve
 
 __all__ = [
@@ -143,8 +142,8 @@ max_iter
 
 def _fold_scores(template, X, y, sample_weight, train, test, lams, scorer):
     """Scores of every λ of the path fitted on ``train``, on ``test``."""
-    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+    X_train, y_train = safe_indexing(X, train), safe_indexing(y, train)
+    X_test, y_test = safe_indexing(X, test), safe_indexing(y, test)
     sw_train = None if sample_weight is None else sample_weight[train]
     estimator = clone(template)
     _, coefs, intercepts, _ = _path(estimator, X_train, y_train, sw_train, lams, None)
@@ -349,7 +348,7 @@ active_groups_, n_features_in_, feature_names_in_
 
     _single = GroupL2LogisticRegression
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Choose λ by cross-validation, then refit.
 
@@ -369,7 +368,7 @@ active_groups_, n_features_in_, feature_names_in_
 
 def _fit_fold(estimator, X, y, sample_weight, train):
     sw = None if sample_weight is None else sample_weight[train]
-    return clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train), sw)
+    return clone(estimator).fit(safe_indexing(X, train), safe_indexing(y, train), sw)
 
 
 class ElasticNetClassifierCV(_LogisticCVMixin, ElasticNetClassifier):
@@ -482,7 +481,7 @@ feature_names_in_
         self.n_jobs = n_jobs
         self.refit = refit
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Choose λ (and α) by cross-validation, then refit.
 

@@ -1,7 +1,8 @@
 """Input checks shared by the estimators."""
 
 import numpy as np
-from sklearn.utils.validation import _check_sample_weight
+
+from ._sklearn_compat import check_sample_weight_array
 
 
 def check_sample_weight(sample_weight, X):
@@ -17,9 +18,7 @@ def check_sample_weight(sample_weight, X):
     sample_weight : ndarray of shape (n_samples,)
         A new array (the caller's is never modified); ones when None.
     """
-    sample_weight = _check_sample_weight(
-        sample_weight, X, dtype=np.float64, ensure_non_negative=True, copy=True
-    )
+    sample_weight = check_sample_weight_array(sample_weight, X)
     if not np.all(np.isfinite(sample_weight)):
         raise ValueError("sample_weight must be finite (no NaN or inf).")
     if sample_weight.sum() <= 0:

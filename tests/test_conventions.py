@@ -10,7 +10,6 @@ import warnings
 
 import numpy as np
 import pytest
-import sklearn
 from numpy.testing import assert_allclose
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -24,6 +23,7 @@ from sklearn.linear_model import (
 )
 from sklearn.preprocessing import StandardScaler
 
+from sklearn_l2x._sklearn_compat import LOGISTIC_NEEDS_PENALTY
 from sklearn_l2x.conventions import (
     C_to_lambda,
     convert,
@@ -33,8 +33,6 @@ from sklearn_l2x.conventions import (
 )
 
 from .reference import minimise_objective
-
-SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +115,7 @@ def test_logistic_elastic_net_mix_converts_with_strength(classification, weighte
     assert l1_ratio == pytest.approx(mix / (2 - mix))
     # Before scikit-learn 1.8 l1_ratio is only read with penalty="elasticnet";
     # from 1.8 on, penalty is deprecated and l1_ratio alone selects the mix.
-    penalty = {"penalty": "elasticnet"} if SKLEARN_VERSION < (1, 8) else {}
+    penalty = {"penalty": "elasticnet"} if LOGISTIC_NEEDS_PENALTY else {}
     model = LogisticRegression(
         C=C, l1_ratio=l1_ratio, solver="saga", tol=1e-10, max_iter=100000, **penalty
     ).fit(X, y, sample_weight=sw)

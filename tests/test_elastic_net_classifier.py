@@ -5,7 +5,6 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -15,10 +14,9 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_l2x import ElasticNetClassifier, ElasticNetClassifierCV, convert
 from sklearn_l2x._penalties import L1L2, GroupL2
+from sklearn_l2x._sklearn_compat import LOGISTIC_NEEDS_PENALTY
 
 from .reference import minimise_objective
-
-SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
 
 
 def _data(n_classes=2, n=200, p=15, seed=0, weighted=False):
@@ -44,7 +42,7 @@ def _saga(lam, mix, y, sw):
         n_samples=len(y),
         sample_weight=sw,
     )
-    penalty = {"penalty": "elasticnet"} if SKLEARN_VERSION < (1, 8) else {}
+    penalty = {"penalty": "elasticnet"} if LOGISTIC_NEEDS_PENALTY else {}
     return LogisticRegression(
         C=float(C),
         l1_ratio=float(np.atleast_1d(ratio)[0]),

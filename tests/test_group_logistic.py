@@ -5,7 +5,6 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-import sklearn
 from numpy.testing import assert_allclose
 from scipy.special import expit, log_softmax, softmax
 from sklearn.datasets import make_classification
@@ -23,8 +22,8 @@ from sklearn_l2x import (
     groups_from_feature_names,
     lam_max,
 )
+from sklearn_l2x._sklearn_compat import LOGISTIC_NEEDS_PENALTY
 
-SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
 GROUPS = [0, 0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 4]
 
 
@@ -162,7 +161,7 @@ def test_singleton_groups_are_l1_logistic_regression(weighted):
         n_samples=len(y),
         sample_weight=sw,
     )
-    penalty = {"penalty": "l1"} if SKLEARN_VERSION < (1, 8) else {"l1_ratio": 1.0}
+    penalty = {"penalty": "l1"} if LOGISTIC_NEEDS_PENALTY else {"l1_ratio": 1.0}
     ref = LogisticRegression(C=C, solver="saga", tol=1e-12, max_iter=200000, **penalty)
     ref.fit(X, y, sample_weight=sw)
     assert_allclose(ours.coef_, ref.coef_, atol=2e-6)

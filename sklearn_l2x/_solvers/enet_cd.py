@@ -35,14 +35,13 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-import sklearn
 from scipy import linalg
 from sklearn import config_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import enet_path
-from sklearn.utils.fixes import parse_version
 
 from .._penalties import L1L2
+from .._sklearn_compat import INTERCEPT_COLUMN, enet_path_centred
 
 
 class GramCache:
@@ -239,12 +238,6 @@ def _inner(
 # intercept by a₁/c and the objective by O((a₁/c)²) <= 1e-16 of P(0).
 _INTERCEPT_COLUMN_SCALE = 1e8
 
-# The intercept column is verified with scikit-learn 1.9's sparse solver. With
-# 1.6 (which adds a column back into the residual before each update) its
-# coordinate descent stalls short of the optimum on some problems, for reasons
-# not found; there, and on the untested versions between, scikit-learn centres.
-INTERCEPT_COLUMN = parse_version(sklearn.__version__) >= parse_version("1.9")
-
 
 def _inner_sparse(design, y_tilde, columns, w_ws, common):
     """Scikit-learn's sparse CD on the working set's sparse columns.
@@ -289,13 +282,7 @@ def _inner_sparse(design, y_tilde, columns, w_ws, common):
     intercept_cost = (1.0 + coupling.sum()) * (block.nnz + n_samples)
     centring_cost = block.nnz + columns.size * n_samples / 8
     if not INTERCEPT_COLUMN or intercept_cost > centring_cost:
-        _, coefs, _, n_iters = enet_path(
-            block,
-            y_centred,
-            X_offset=x_mean,
-            X_scale=np.ones(columns.size),
-            **common,
-        )
+        _, coefs, _, n_iters = enet_path_centred(block, y_centred, x_mean, **common)
         return coefs[:, 0], int(n_iters[0])
     rms = np.sqrt(raw.max(initial=0.0) / n_samples)
     c = _INTERCEPT_COLUMN_SCALE * max(float(rms), np.finfo(float).tiny)
