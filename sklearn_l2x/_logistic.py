@@ -64,18 +64,14 @@ def _effective_weights(y_encoded_classes, y, sample_weight, class_weight, X):
 
 
 def lam_max_of(X, loss, penalty, fit_intercept):
-    """Smallest λ with W = 0 optimal: ``max_g ‖X_gᵀR₀‖/(ratio·ω_g)`` at W = 0.
+    """Smallest λ with W = 0 optimal (:meth:`Penalty.lam_max` at W = 0).
 
-    ``‖·‖`` is the penalty's own group measure (Frobenius norm of a group for
-    the group lasso, largest entry for the elastic net), R₀ the loss gradient
-    at W = 0 with the optimal intercept.
+    The loss gradient is taken at W = 0 with the optimal intercept.
     """
     if penalty.ratio == 0:
         return np.inf
     eta = np.zeros((X.shape[0], loss.n_outputs)) + loss.null_intercept(fit_intercept)
-    gradient = np.asarray(X.T @ loss.gradient(eta))
-    norms = penalty.group_norms(gradient) / penalty.weights
-    return float(norms.max(initial=0.0) / penalty.ratio)
+    return penalty.lam_max(np.asarray(X.T @ loss.gradient(eta)))
 
 
 class _LogisticLinearModel(ClassifierMixin, BaseEstimator):

@@ -1,20 +1,26 @@
 """Data-fitting terms: the mean (weighted) loss as a function of η = XW + b.
 
-Each loss is a small object with the pieces the solvers need, all computed from
-the linear predictor ``eta`` of shape (n, K) (K = 1 for the binary logistic loss):
+Every loss is a :class:`Loss`: a small object holding the targets and the
+weights, with the pieces the solvers and the duality gap need, all computed
+from the linear predictor ``eta`` of shape (n, K):
 
-- ``value(eta)``: ``(1/S) Σ_i s_i ℓ(y_i, η_i)``;
-- ``gradient(eta)``: ``R = ∂value/∂η`` (so ``∇_W = XᵀR``);
-- ``hessian_weights(eta)``: ``D`` with ``∂²value/∂η_i∂η_i = D_i`` (K×K);
+- ``value(eta)``: ``F(η) = (1/S) Σ_i s_i ℓ(y_i, η_i)``;
+- ``gradient(eta)``: ``R = ∂F/∂η`` (so ``∇_W = XᵀR``);
+- ``hessian_weights(eta)``: ``D`` with ``∂²F/∂η_i∂η_i = D_i`` (K×K);
 - ``intercept_terms(eta)``: gradient and Hessian in the intercepts (their sums
   over rows, without forming D);
-- ``lipschitz_factor``: c with ``∇²_η ℓ ⪯ c·I`` (¼ binary, ½ multinomial);
-- ``conjugate`` pieces for the duality gap (``entropy``).
+- ``null_intercept(fit_intercept)``: the optimal intercepts at ``W = 0``;
+- ``lipschitz_factor``: c with ``∇²_η ℓ ⪯ c·I``;
+- for the duality gap, ``dual_residual(eta, fit_intercept)`` (R with
+  ``1ᵀR = 0`` made exact when the intercept is fitted) and ``dual_value(U)``
+  ``= −F*(U) = −Σ_i f_i*(U_i)``, the loss's part of the dual objective.
 
-The objects hold the targets and the weights; they know nothing of penalties.
-Formulas: ``conventions.md`` §4.
+They know nothing of penalties, data matrices or estimators. Implemented: the
+squared error (K targets), the binary log-loss (K = 1) and the multinomial
+cross-entropy (K classes).
 """
 
+import abc
 from functools import reduce
 
 import numpy as np
@@ -48,7 +54,139 @@ def _softmax(eta):
     return p
 
 
-class BinaryLogistic:
+class Loss(abc.ABC):
+    """A mean (weighted) loss ``F(η) = (1/S) Σ_i s_i ℓ(y_i, η_i)``.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n, K)
+        Targets, in the loss's own encoding.
+    sample_weight : ndarray of shape (n,)
+        Non-negative weights ``s_i``, not all zero.
+    """
+
+    #: c with ``∇²_η ℓ ⪯ c·I`` for every row.
+    lipschitz_factor: float
+
+    def __init__(self, Y, sample_weight):
+        self.Y = Y
+        self.n_outputs = Y.shape[1]
+        self.sw = sample_weight
+        self.sw_sum = float(sample_weight.sum())
+        self.scaled_sw = (sample_weight / self.sw_sum)[:, None]
+
+    @abc.abstractmethod
+    def value(self, eta):
+        """``F(η)``, a float."""
+
+    @abc.abstractmethod
+    def gradient(self, eta):
+        """``R = ∂F/∂η``, shape (n, K)."""
+
+    @abc.abstractmethod
+    def hessian_weights(self, eta):
+        """``D`` of shape (n, K, K): ``∂²F/∂η_i∂η_iᵀ``."""
+
+    @abc.abstractmethod
+    def intercept_terms(self, eta):
+        """Gradient (K,) and Hessian (K, K) of ``F`` in the intercepts."""
+
+    @abc.abstractmethod
+    def null_intercept(self, fit_intercept):
+        """The intercepts minimising ``F`` when ``W = 0`` (zeros without)."""
+
+    @abc.abstractmethod
+    def dual_residual(self, eta, fit_intercept):
+        """``R = ∂F/∂η`` with ``1ᵀR = 0`` made exact when ``fit_intercept``.
+
+        The intercept must already be optimal, so that the correction is at
+        rounding level; the dual point ``U = tR`` is then feasible for the
+        intercept's constraint ``1ᵀU = 0``.
+        """
+
+    @abc.abstractmethod
+    def dual_value(self, U):
+        """``−F*(U) = −Σ_i f_i*(U_i)`` for ``U = tR``, ``f_i = (s_i/S)·ℓ(y_i, ·)``."""
+
+    def canonical_intercept(self, b):
+        """The representative of the intercepts ``b`` that the loss reports.
+
+        The identity, unless the loss is invariant to a shift of b (softmax).
+        """
+        return b
+
+    def _per_unit_weight(self, U):
+        """``U_i/(s_i/S)`` (0 on rows of zero weight, where U_i = 0)."""
+        weights = self.scaled_sw
+        return np.divide(U, weights, out=np.zeros_like(U), where=weights > 0)
+
+
+class SquaredError(Loss):
+    """Mean squared error ``(1/S) Σ s_i ‖y_i − η_i‖²`` over K targets.
+
+    No ½: ``ℓ = r²`` as in the package's objective. ``f_i*(u) = ⟨u, y_i⟩ +
+    ‖u‖²/(4c_i)`` with ``c_i = s_i/S``.
+    """
+
+    lipschitz_factor = 2.0
+
+    def value(self, eta):
+        residual = eta - self.Y
+        return float(self.scaled_sw[:, 0] @ np.einsum("ik,ik->i", residual, residual))
+
+    def gradient(self, eta):
+        return 2.0 * self.scaled_sw * (eta - self.Y)
+
+    def hessian_weights(self, eta):
+        """D of shape (n, K, K): 2 s_i I/S."""
+        D = np.zeros((eta.shape[0], self.n_outputs, self.n_outputs))
+        index = np.arange(self.n_outputs)
+        D[:, index, index] = 2.0 * self.scaled_sw
+        return D
+
+    def intercept_terms(self, eta):
+        gradient = 2.0 * (self.scaled_sw[:, 0] @ (eta - self.Y))
+        return gradient, 2.0 * np.eye(self.n_outputs)
+
+    def null_intercept(self, fit_intercept):
+        """The weighted means of the targets."""
+        if not fit_intercept:
+            return np.zeros(self.n_outputs)
+        return self.scaled_sw[:, 0] @ self.Y
+
+    def dual_residual(self, eta, fit_intercept):
+        difference = eta - self.Y
+        if fit_intercept:
+            difference = difference - self.scaled_sw[:, 0] @ difference
+        return 2.0 * self.scaled_sw * difference
+
+    def dual_value(self, U):
+        scaled = self._per_unit_weight(U)
+        return -float(np.sum(U * self.Y) + 0.25 * np.sum(U * scaled))
+
+
+class _CrossEntropy(Loss):
+    """What the binary and multinomial log-losses share: their dual.
+
+    ``f_i*(u) = −c_i H(y_i + u/c_i)`` (``c_i = s_i/S``, H the entropy), so the
+    dual point is a probability table ``A = Y + U/c``, clipped to [0, 1].
+    """
+
+    def dual_residual(self, eta, fit_intercept):
+        probabilities = self.probabilities(eta)
+        residual = self.scaled_sw * (probabilities - self.Y)
+        if fit_intercept:
+            # 1ᵀR = 0 holds to rounding; make it exact (Σ c_i = 1), or the
+            # gap can go negative.
+            probabilities = probabilities - residual.sum(axis=0)
+            residual = self.scaled_sw * (probabilities - self.Y)
+        return residual
+
+    def dual_value(self, U):
+        return self.entropy(np.clip(self.Y + self._per_unit_weight(U), 0.0, 1.0))
+
+
+class BinaryLogistic(_CrossEntropy):
     """Mean log-loss ``(1/S) Σ s_i [log(1 + e^η_i) − y_i η_i]``, y in {0, 1}.
 
     Parameters
@@ -59,13 +197,6 @@ class BinaryLogistic:
     """
 
     lipschitz_factor = 0.25
-    n_outputs = 1
-
-    def __init__(self, Y, sample_weight):
-        self.Y = Y
-        self.sw = sample_weight
-        self.sw_sum = float(sample_weight.sum())
-        self.scaled_sw = (sample_weight / self.sw_sum)[:, None]
 
     def value(self, eta):
         # −log σ(±η): no cancellation between log(1 + e^η) and yη when the
@@ -105,7 +236,7 @@ class BinaryLogistic:
         return np.array([np.log(prevalence / (1.0 - prevalence))])
 
 
-class Multinomial:
+class Multinomial(_CrossEntropy):
     """Mean cross-entropy ``(1/S) Σ s_i [LSE(η_i) − η_{i, y_i}]`` over K classes.
 
     The parametrisation is the symmetric one (K coefficient vectors), as in
@@ -119,13 +250,6 @@ class Multinomial:
     """
 
     lipschitz_factor = 0.5
-
-    def __init__(self, Y, sample_weight):
-        self.Y = Y
-        self.n_outputs = Y.shape[1]
-        self.sw = sample_weight
-        self.sw_sum = float(sample_weight.sum())
-        self.scaled_sw = (sample_weight / self.sw_sum)[:, None]
 
     def value(self, eta):
         # LSE(η_i) − ⟨y_i, η_i⟩ on shifted rows (Σ_k y_ik = 1).
@@ -158,6 +282,10 @@ class Multinomial:
         """(1/S) Σ s_i H(A_i), H the Shannon entropy; rows of A on the simplex."""
         h = -_row_sum(xlogy(A, A))
         return float(self.scaled_sw[:, 0] @ h)
+
+    def canonical_intercept(self, b):
+        """Softmax intercepts are defined up to a common shift: mean zero."""
+        return b - b.mean()
 
     def null_intercept(self, fit_intercept):
         """Optimal intercepts when W = 0: log of the weighted class shares."""

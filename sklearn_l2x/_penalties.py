@@ -1,20 +1,23 @@
 """Penalties on the coefficient matrix W (p features × K outputs).
 
-Two penalties share one interface (``value``, ``prox``, ``kkt_violation``,
-``dual_scaling``, ``dual_term``, ``group_norms``, ``restrict``, and for Newton
-steps on a face ``newton_terms`` and ``reversed``), so one solver
-serves both: :class:`GroupL2` (rows grouped, all outputs of a group together)
-and :class:`L1L2`, the elastic net ``λ·[α Σ|W_jk| + (1 − α) Σ W_jk²]``,
-elementwise in every output. For the elastic net the solver's "groups" are
-the rows of W (a feature enters its working set with all its outputs), while
-the penalty itself acts on single entries.
+Every penalty is a :class:`Penalty`: it knows its value, its proximal
+operator, how far a gradient is from its optimality conditions, its part of
+the dual objective and its λ_max; it knows nothing of losses, data or
+estimators. The solvers see W through "units": the groups of rows that enter
+and leave a working set together (a group of the group lasso, one feature with
+all its outputs for the elastic net).
 
-A penalty knows its value, its proximal operator, how far a gradient is from
-satisfying its optimality conditions, and its part of the dual objective; it
-knows nothing of losses or data. Formulas: ``conventions.md`` §4 (with our
-convention ``λ·[ratio·Σ ω_g‖W_g‖ + (1 − ratio)‖W‖²]``, i.e. the reference's group
-strength ``λ·ratio`` and ``ρ = 2λ(1 − ratio)``).
+- :class:`GroupL2`: ``λ·[ratio·Σ_g ω_g‖W_g‖_F + (1 − ratio)·‖W‖_F²]``, rows
+  grouped, all outputs of a group together;
+- :class:`L1L2`: the elastic net ``λ·[α Σ|W_jk| + (1 − α) Σ W_jk²]``,
+  elementwise in every output; its units are the rows of W, while the
+  penalty itself acts on single entries.
+
+Both are written ``λ_grp·(sparse part) + (ρ/2)‖W‖²`` with the sparse part's
+strength ``λ_grp = λ·ratio`` and ``ρ = 2λ(1 − ratio)``.
 """
+
+import abc
 
 import numpy as np
 
@@ -32,7 +35,79 @@ def _free_block(base, free, size):
     return base.take(index, axis=0).take(index, axis=1)
 
 
-class GroupL2:
+class Penalty(abc.ABC):
+    """A penalty ``Ω(W) = λ_grp·Σ_u ω_u N(W_u) + (ρ/2)‖W‖²`` on units u of rows.
+
+    ``N`` is the penalty's sparse part on a unit (the Frobenius norm of a
+    group, the sum of absolute values of a row) and ``N°`` its dual measure
+    (the Frobenius norm; the largest absolute entry), which ``group_norms``
+    computes: W = 0 is optimal for a loss gradient G at 0 exactly when
+    ``N°(G_u) <= λ_grp ω_u`` for every unit.
+
+    Attributes every penalty has: ``lam`` (λ >= 0), ``ratio`` (the sparse
+    part's share), ``n_groups`` (units), ``membership`` (the unit of each row),
+    ``weights`` (ω_u, shape (n_groups,)).
+    """
+
+    @property
+    def group_strength(self):
+        """λ_grp = λ·ratio, the factor of the sparse part."""
+        return self.lam * self.ratio
+
+    @property
+    def ridge(self):
+        """ρ with the ridge part written (ρ/2)‖W‖²: ρ = 2λ(1 − ratio)."""
+        return 2.0 * self.lam * (1.0 - self.ratio)
+
+    def lam_max(self, gradient):
+        """Smallest λ with W = 0 optimal, given the loss gradient ``G`` at W = 0.
+
+        ``max_u N°(G_u)/(ratio·ω_u)``; inf when ``ratio == 0`` (a pure ridge
+        never zeroes every coefficient).
+        """
+        if self.ratio == 0:
+            return np.inf
+        norms = self.group_norms(gradient) / self.weights
+        return float(norms.max(initial=0.0) / self.ratio)
+
+    @abc.abstractmethod
+    def value(self, W):
+        """Ω(W), a float."""
+
+    @abc.abstractmethod
+    def prox(self, V, step):
+        """``argmin_W ½‖W − V‖² + step·Ω(W)`` (``step`` scalar or per unit)."""
+
+    @abc.abstractmethod
+    def group_norms(self, M):
+        """``N°(M_u)`` for every unit u, shape (n_groups,)."""
+
+    @abc.abstractmethod
+    def restrict(self, group_ids):
+        """(rows, penalty): the same penalty on the units ``group_ids`` only."""
+
+    @abc.abstractmethod
+    def kkt_violation(self, W, gradient):
+        """Per unit, the distance of −∇ from the subdifferential at W."""
+
+    @abc.abstractmethod
+    def dual_scaling(self, gradient):
+        """Largest t <= 1 with ``Ω*(t·G)`` finite (1 when ρ > 0)."""
+
+    @abc.abstractmethod
+    def dual_term(self, gradient):
+        """``−Ω*(G)`` for a G where it is finite."""
+
+    @abc.abstractmethod
+    def newton_terms(self, W, base=None):
+        """(free mask, gradient, Hessian) of Ω where it is smooth at W."""
+
+    @abc.abstractmethod
+    def reversed(self, W, V):
+        """Mask of the free coordinates of W that the step to V zeroes or flips."""
+
+
+class GroupL2(Penalty):
     """``lam · [ratio · Σ_g ω_g ‖W_g‖_F + (1 − ratio) · ‖W‖_F²]``.
 
     Parameters
@@ -87,16 +162,6 @@ class GroupL2:
             start += len(members)
         rows = np.concatenate(rows) if rows else np.array([], dtype=int)
         return rows, GroupL2(local, self.weights[group_ids], self.lam, self.ratio)
-
-    @property
-    def group_strength(self):
-        """λ·ratio, the factor of Σ ω_g‖W_g‖."""
-        return self.lam * self.ratio
-
-    @property
-    def ridge(self):
-        """ρ with the ridge part written (ρ/2)‖W‖²: ρ = 2λ(1 − ratio)."""
-        return 2.0 * self.lam * (1.0 - self.ratio)
 
     def group_norms(self, M):
         """‖M_g‖_F for every group, M of shape (p, K)."""
@@ -236,7 +301,7 @@ class GroupL2:
         return -float(np.sum(excess**2)) / (2.0 * self.ridge)
 
 
-class L1L2:
+class L1L2(Penalty):
     """``lam · [ratio · Σ_jk |W_jk| + (1 − ratio) · Σ_jk W_jk²]`` (elastic net).
 
     With one output this is :class:`GroupL2` with singleton groups of unit
@@ -269,16 +334,6 @@ class L1L2:
         """The penalty on the rows ``group_ids`` (see :meth:`GroupL2.restrict`)."""
         rows = np.asarray(group_ids, dtype=int)
         return rows, L1L2(rows.size, self.lam, self.ratio)
-
-    @property
-    def group_strength(self):
-        """λ·ratio, the factor of Σ|W_jk|."""
-        return self.lam * self.ratio
-
-    @property
-    def ridge(self):
-        """ρ with the ridge part written (ρ/2)‖W‖²: ρ = 2λ(1 − ratio)."""
-        return 2.0 * self.lam * (1.0 - self.ratio)
 
     def group_norms(self, M):
         """Per row, ``max_k |M_jk|`` (the entry the ℓ1 dual norm bounds)."""

@@ -1,13 +1,16 @@
-"""Exact intercepts and a valid duality gap for the regularised logistic losses.
+"""Exact intercepts and one duality gap for every loss × penalty pair.
 
-For ``P(W, b) = loss(XW + b) + penalty(W)`` (``conventions.md`` §4):
+For ``P(W, b) = F(XW + b) + Ω(W)``, F a :class:`~sklearn_l2x._losses.Loss` and
+Ω a :class:`~sklearn_l2x._penalties.Penalty`, Fenchel duality gives
+``D(U) = −F*(U) − Ω*(−XᵀU)`` on ``{U : 1ᵀU = 0}`` (the intercept is free), and
+``P(W, b) − D(U) >= P − P*`` for every feasible U:
 
 1. make the intercept exactly optimal for the current W (Newton on b), so that
-   ``1ᵀR = 0`` up to rounding, then remove the rounding remainder;
-2. take the dual point ``A = Y + t(P̂ − Y)`` with ``t`` the largest value in
-   (0, 1] that keeps it feasible (``t = 1`` whenever there is a ridge part);
-3. ``gap = P − D(A)`` with ``D(A) = (1/S) Σ s_i H(A_i) + penalty.dual_term(XᵀU)``,
-   ``U = tR``; ``gap >= P − P*`` always.
+   ``1ᵀR = 0`` up to rounding, then remove the rounding remainder
+   (``loss.dual_residual``);
+2. take ``U = tR`` with ``t`` the largest value in (0, 1] that keeps Ω*
+   finite (``penalty.dual_scaling``; ``t = 1`` whenever there is a ridge part);
+3. ``gap = P − D(U)`` with ``D(U) = loss.dual_value(U) + penalty.dual_term(tXᵀR)``.
 """
 
 import numpy as np
@@ -62,15 +65,9 @@ def duality_gap(X, loss, penalty, W, eta, fit_intercept):
     gradient : ndarray of shape (p, K)
         ``XᵀR``, the loss gradient in W at the point (reused by the solver).
     """
-    probabilities = loss.probabilities(eta)
-    residual = loss.scaled_sw * (probabilities - loss.Y)
-    if fit_intercept:
-        # 1ᵀR = 0 holds to rounding; make it exact, or the gap can go negative.
-        probabilities = probabilities - residual.sum(axis=0)
-        residual = loss.scaled_sw * (probabilities - loss.Y)
+    residual = loss.dual_residual(eta, fit_intercept)
     gradient = np.asarray(X.T @ residual)
     t = penalty.dual_scaling(gradient)
-    dual_point = np.clip(loss.Y + t * (probabilities - loss.Y), 0.0, 1.0)
     primal = loss.value(eta) + penalty.value(W)
-    dual = loss.entropy(dual_point) + penalty.dual_term(t * gradient)
+    dual = loss.dual_value(t * residual) + penalty.dual_term(t * gradient)
     return primal, dual, primal - dual, gradient

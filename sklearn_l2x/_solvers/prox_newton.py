@@ -612,8 +612,7 @@ def solve(
         W[columns] = W_ws
         ws_size = min(penalty.n_groups, 2 * ws_size)
     info["n_iter"] = n_iter
-    if K > 1 and fit_intercept:
-        # Softmax intercepts are defined up to a common shift: report the
-        # representative with mean zero, so equal models print equal numbers.
-        b = b - b.mean()
+    if fit_intercept:
+        # Equal models print equal numbers (softmax intercepts: mean zero).
+        b = loss.canonical_intercept(b)
     return W, b, info
