@@ -32,7 +32,7 @@ from sklearn import linear_model
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_l2x import ElasticNet, ElasticNetClassifier, convert, elastic_net_path
-from sklearn_l2x._elastic_net import _Problem
+from sklearn_l2x._problem import ElasticNetProblem
 from sklearn_l2x._penalties import L1L2
 from sklearn_l2x._solvers.enet_cd import _correlations, _gap
 
@@ -60,7 +60,7 @@ def make_regression_problem(kind, seed=0):
 
 def relative_gap(X, y, coef, lam, l1_ratio):
     """Our relative duality gap of any coefficients (intercept optimal)."""
-    problem = _Problem(X, y, np.ones(X.shape[0]), True)
+    problem = ElasticNetProblem(X, y, np.ones(X.shape[0]), True)
     y_tilde = problem.Y_tilde[:, 0]
     design = problem.design
     q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / design.sw_sum

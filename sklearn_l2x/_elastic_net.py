@@ -1,4 +1,9 @@
-"""ElasticNet: the squared-loss elastic net, and its λ path."""
+"""ElasticNet: the squared-loss elastic net, and its λ path.
+
+:class:`_ElasticNetBase` is what ElasticNet and ElasticNetCV share (they do
+not derive from each other): prediction, tags, and how a solution of the
+:class:`~sklearn_l2x._problem.ElasticNetProblem` becomes fitted attributes.
+"""
 
 import warnings
 from numbers import Integral, Real
@@ -6,111 +11,37 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 
+from ._problem import ElasticNetProblem
 from ._selection import lam_grid
-from ._sklearn_compat import Interval, fit_context
-from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
-from ._solvers.spectral import CentredDesign
+from ._sklearn_compat import Interval, fit_context, validate_params
 from ._validation import check_sample_weight
 
 __all__ = ["ElasticNet", "elastic_net_path"]
 
 
-# A λ path or CV works on the full Gram matrix when n >= p and p is at most
-# this (the p×p matrix then costs at most 128 MB).
-_FULL_GRAM_MAX_FEATURES = 4096
+_REGRESSION_DATA = {
+    "accept_sparse": ("csr", "csc"),
+    "dtype": [np.float64, np.float32],
+    "multi_output": True,
+    "y_numeric": True,
+}
 
 
-class _Problem:
-    """Validated data of one fit: the centred design and the centred targets.
-
-    ``many_fits`` says several λ will be solved on these data (a path): then
-    the full Gram matrix is formed once when n >= p, and every fit works in
-    p-space (no pass over X per iteration).
-    """
-
-    def __init__(self, X, y, sample_weight, fit_intercept, many_fits=False):
-        Y = y[:, None] if y.ndim == 1 else y
-        self.single = y.ndim == 1
-        self.design = CentredDesign(X, sample_weight, fit_intercept)
-        S = self.design.sw_sum
-        self.y_mean = sample_weight @ Y / S if fit_intercept else np.zeros(Y.shape[1])
-        self.Y_tilde = self.design.sqrt_sw[:, None] * (Y - self.y_mean)
-        n_samples, n_features = X.shape
-        full = many_fits and n_features <= min(n_samples, _FULL_GRAM_MAX_FEATURES)
-        self.gram_cache = GramCache(self.design, full=full)
-        self._column_norms = None
-        self._correlation = None
-
-    def correlation(self):
-        """``X̃ᵀỸ/S`` (p, k), computed once."""
-        if self._correlation is None:
-            self._correlation = (
-                self.design.rmatmul(self.Y_tilde, centred=True) / self.design.sw_sum
-            )
-        return self._correlation
-
-    @property
-    def n_targets(self):
-        return self.Y_tilde.shape[1]
-
-    def column_norms(self):
-        if self._column_norms is None:
-            self._column_norms = self.design.column_squared_norms()
-        return self._column_norms
-
-    def lam_max(self, l1_ratio, positive):
-        """Smallest λ with w = 0 optimal for every target: ``2‖X̃ᵀỹ‖∞/(S·α)``."""
-        if l1_ratio == 0:
-            return np.inf
-        correlation = self.correlation() * self.design.sw_sum
-        if positive:
-            correlation = np.maximum(correlation, 0.0)
-        top = float(np.abs(correlation).max(initial=0.0))
-        return 2.0 * top / (self.design.sw_sum * l1_ratio)
-
-    def solve(self, lam, l1_ratio, W, *, tol, max_iter, positive):
-        """Coefficients (p, k) at λ from the start W, and per-target info."""
-        W = np.array(W, dtype=np.float64)
-        infos = []
-        for k in range(self.n_targets):
-            W[:, k], info = solve_target(
-                self.design,
-                self.Y_tilde[:, k],
-                lam,
-                l1_ratio,
-                W[:, k],
-                tol=tol,
-                max_iter=max_iter,
-                positive=positive,
-                gram_cache=self.gram_cache,
-                column_norms=self.column_norms() if lam * l1_ratio > 0 else None,
-                q=self.correlation()[:, k],
-            )
-            infos.append(info)
-        return W, infos
-
-    def intercepts(self, W):
-        return self.y_mean - self.design.x_mean @ W
-
-
-def _validate_regression(estimator, X, y, sample_weight, reset):
-    X, y = validate_data(
-        estimator,
-        X,
-        y,
-        reset=reset,
-        accept_sparse=("csr", "csc"),
-        dtype=[np.float64, np.float32],
-        multi_output=True,
-        y_numeric=True,
-    )
+def validate_regression(estimator, X, y, sample_weight, reset=True):
+    """X, y (float64) and the weights for an elastic-net fit; ``estimator`` None
+    for the public functions (nothing recorded)."""
+    if estimator is None:
+        X, y = check_X_y(X, y, **_REGRESSION_DATA)
+    else:
+        X, y = validate_data(estimator, X, y, reset=reset, **_REGRESSION_DATA)
     sample_weight = check_sample_weight(sample_weight, X)
     return X, np.asarray(y, dtype=np.float64), sample_weight
 
 
-def _warn_if_not_converged(name, infos, tol, max_iter):
+def warn_if_not_converged(name, infos, tol, max_iter):
+    """The one ConvergenceWarning of the coordinate-descent fits and paths."""
     worst = max(info["relative_gap"] for info in infos)
     if not all(info["converged"] for info in infos):
         warnings.warn(
@@ -122,49 +53,28 @@ def _warn_if_not_converged(name, infos, tol, max_iter):
         )
 
 
-def _path(problem, grid, l1_ratio, *, tol, max_iter, positive):
-    """Solutions along the descending grid, warm-started; coefs (n_lams, p, k)."""
-    if problem.gram_cache.full is not None and l1_ratio > 0:
-        return _path_on_gram(problem, grid, l1_ratio, tol, max_iter, positive)
-    W = np.zeros((problem.design.X.shape[1], problem.n_targets))
-    coefs, gaps, all_infos = [], [], []
-    for lam in grid:
-        W, infos = problem.solve(
-            lam, l1_ratio, W, tol=tol, max_iter=max_iter, positive=positive
-        )
-        coefs.append(W.copy())
-        gaps.append(max(info["relative_gap"] for info in infos))
-        all_infos.extend(infos)
-    return np.array(coefs), np.array(gaps), all_infos
+#: Parameters shared by ElasticNet and ElasticNetCV.
+ELASTIC_NET_CONSTRAINTS = {
+    "fit_intercept": ["boolean"],
+    "tol": [Interval(Real, 0, None, closed="neither")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "positive": ["boolean"],
+}
 
 
-def _path_on_gram(problem, grid, l1_ratio, tol, max_iter, positive):
-    per_target = [
-        solve_path_on_gram(
-            problem.design,
-            problem.gram_cache,
-            problem.Y_tilde[:, k],
-            problem.correlation()[:, k],
-            grid,
-            l1_ratio,
-            tol=tol,
-            max_iter=max_iter,
-            positive=positive,
-            column_norms=problem.column_norms(),
-        )
-        for k in range(problem.n_targets)
-    ]
-    coefs = np.stack([coef for coef, _ in per_target], axis=2)  # (n_lams, p, k)
-    gaps = np.array(
-        [
-            max(infos[i]["relative_gap"] for _, infos in per_target)
-            for i in range(len(grid))
-        ]
-    )
-    infos = [info for _, infos in per_target for info in infos]
-    return coefs, gaps, infos
-
-
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "lams": ["array-like", None],
+        "n_lams": [Interval(Integral, 1, None, closed="left")],
+        "eps": [Interval(Real, 0, 1, closed="neither")],
+        "sample_weight": ["array-like", None],
+        **ELASTIC_NET_CONSTRAINTS,
+    },
+    prefer_skip_nested_validation=True,
+)
 def elastic_net_path(
     X,
     y,
@@ -221,29 +131,76 @@ def elastic_net_path(
     >>> bool(gaps.max() <= 1e-8)
     True
     """
-    estimator = ElasticNet(
-        l1_ratio=l1_ratio,
-        fit_intercept=fit_intercept,
-        tol=tol,
-        max_iter=max_iter,
-        positive=positive,
-    )
-    estimator._validate_params()
-    X, y, sample_weight = _validate_regression(estimator, X, y, sample_weight, True)
-    problem = _Problem(X, y, sample_weight, fit_intercept, many_fits=True)
+    X, y, sample_weight = validate_regression(None, X, y, sample_weight)
+    problem = ElasticNetProblem(X, y, sample_weight, fit_intercept, many_fits=True)
     grid = lam_grid(problem.lam_max(l1_ratio, positive), lams, n_lams, eps, "l1_ratio")
-    coefs, gaps, infos = _path(
-        problem, grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive
-    )
-    _warn_if_not_converged("elastic_net_path", infos, tol, max_iter)
-    intercepts = np.array([problem.intercepts(W) for W in coefs])
-    coefs = np.transpose(coefs, (0, 2, 1))
+    path = problem.path(grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive)
+    warn_if_not_converged("elastic_net_path", path.infos, tol, max_iter)
+    coefs, intercepts = path.coefs, path.intercepts
     if problem.single:
         coefs, intercepts = coefs[:, 0, :], intercepts[:, 0]
-    return grid, coefs, intercepts, gaps
+    return grid, coefs, intercepts, path.gaps
 
 
-class ElasticNet(RegressorMixin, BaseEstimator):
+class _ElasticNetBase(RegressorMixin, BaseEstimator):
+    """What ElasticNet and ElasticNetCV share: solving, the fitted state, prediction."""
+
+    def _solve(self, problem, lam, l1_ratio, W0, dtype):
+        """Solve at (λ, α) from W0, set the fitted attributes, warn if stopped."""
+        W, infos = problem.solve(
+            lam,
+            l1_ratio,
+            W0,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            positive=self.positive,
+        )
+        self._set_solution(problem, W, infos, dtype)
+        warn_if_not_converged(type(self).__name__, infos, self.tol, self.max_iter)
+        return self
+
+    def _set_solution(self, problem, W, infos, dtype):
+        intercept = problem.intercepts(W)
+        gaps = np.array([info["relative_gap"] for info in infos])
+        n_iter = [info["n_iter"] for info in infos]
+        if problem.single:
+            self.coef_ = W[:, 0].astype(dtype)
+            self.intercept_ = float(intercept[0])
+            self.dual_gap_, self.n_iter_ = float(gaps[0]), n_iter[0]
+        else:
+            self.coef_ = W.T.astype(dtype)
+            self.intercept_ = intercept.astype(dtype)
+            self.dual_gap_, self.n_iter_ = gaps, n_iter
+
+    def predict(self, X):
+        """Predict with the fitted model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            reset=False,
+            accept_sparse=("csr", "csc"),
+            dtype=[np.float64, np.float32],
+        )
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
+        return tags
+
+
+class ElasticNet(_ElasticNetBase):
     """Linear regression with the elastic-net penalty of the reference text.
 
     Minimises
@@ -317,13 +274,10 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
+        **ELASTIC_NET_CONSTRAINTS,
         "lam": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "fit_intercept": ["boolean"],
-        "tol": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
-        "positive": ["boolean"],
     }
 
     def __init__(
@@ -364,63 +318,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         previous = getattr(self, "coef_", None) if self.warm_start else None
-        X, y, sample_weight = _validate_regression(self, X, y, sample_weight, True)
-        problem = _Problem(X, y, sample_weight, self.fit_intercept)
+        X, y, sample_weight = validate_regression(self, X, y, sample_weight)
+        problem = ElasticNetProblem(X, y, sample_weight, self.fit_intercept)
         W0 = np.zeros((X.shape[1], problem.n_targets))
         if previous is not None and np.size(previous) == W0.size:
             W0 = np.reshape(previous, (problem.n_targets, -1)).T.astype(np.float64)
         return self._solve(problem, self.lam, self.l1_ratio, W0, X.dtype)
-
-    def _solve(self, problem, lam, l1_ratio, W0, dtype):
-        """Solve at (λ, α) from W0, set the fitted attributes, warn if stopped."""
-        W, infos = problem.solve(
-            lam,
-            l1_ratio,
-            W0,
-            tol=self.tol,
-            max_iter=self.max_iter,
-            positive=self.positive,
-        )
-        self._set_solution(problem, W, infos, dtype)
-        _warn_if_not_converged(type(self).__name__, infos, self.tol, self.max_iter)
-        return self
-
-    def _set_solution(self, problem, W, infos, dtype):
-        intercept = problem.intercepts(W)
-        gaps = np.array([info["relative_gap"] for info in infos])
-        n_iter = [info["n_iter"] for info in infos]
-        if problem.single:
-            self.coef_ = W[:, 0].astype(dtype)
-            self.intercept_ = float(intercept[0])
-            self.dual_gap_, self.n_iter_ = float(gaps[0]), n_iter[0]
-        else:
-            self.coef_ = W.T.astype(dtype)
-            self.intercept_ = intercept.astype(dtype)
-            self.dual_gap_, self.n_iter_ = gaps, n_iter
-
-    def predict(self, X):
-        """Predict with the fitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-        """
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=("csr", "csc"),
-            dtype=[np.float64, np.float32],
-        )
-        return np.asarray(X @ self.coef_.T) + self.intercept_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.target_tags.multi_output = True
-        return tags

@@ -2,14 +2,33 @@
 
 from numbers import Integral, Real
 
-from ._logistic import _LogisticLinearModel
+from ._logistic import _SingleLambdaLogistic
 from ._penalties import L1L2
 from ._sklearn_compat import Interval, StrOptions
 
 __all__ = ["ElasticNetClassifier"]
 
 
-class ElasticNetClassifier(_LogisticLinearModel):
+class _L1L2Penalised:
+    """The elastic-net penalty of the logistic estimators (single and CV)."""
+
+    _mix_name = "l1_ratio"
+
+    def _make_penalty(self, n_features, lam, mix, structure):
+        return L1L2(n_features, lam, mix)
+
+
+#: Parameters shared by ElasticNetClassifier and its CV estimator.
+ELASTIC_LOGISTIC_CONSTRAINTS = {
+    "fit_intercept": ["boolean"],
+    "class_weight": [dict, StrOptions({"balanced"}), None],
+    "tol": [Interval(Real, 0, None, closed="neither")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "verbose": ["verbose"],
+}
+
+
+class ElasticNetClassifier(_L1L2Penalised, _SingleLambdaLogistic):
     """Logistic regression (binary or multinomial) with an elastic-net penalty.
 
     Minimises the mean (weighted) log-loss, or the multinomial cross-entropy
@@ -92,17 +111,11 @@ class ElasticNetClassifier(_LogisticLinearModel):
     0.972
     """
 
-    _mix_name = "l1_ratio"
-
     _parameter_constraints: dict = {
+        **ELASTIC_LOGISTIC_CONSTRAINTS,
         "lam": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "fit_intercept": ["boolean"],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "tol": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
-        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -125,6 +138,3 @@ class ElasticNetClassifier(_LogisticLinearModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.verbose = verbose
-
-    def _make_penalty(self, n_features, lam):
-        return L1L2(n_features, lam, self.l1_ratio)

@@ -3,49 +3,18 @@
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.model_selection import check_cv
 
-from ._elastic_net import (
-    ElasticNet,
-    _path,
-    _Problem,
-    _validate_regression,
-)
-from ._selection import lam_grid
-from ._sklearn_compat import Interval, fit_context, safe_indexing
+from ._cv import path_scores, select, weighted_mse
+from ._elastic_net import ELASTIC_NET_CONSTRAINTS, _ElasticNetBase, validate_regression
+from ._problem import ElasticNetProblem
+from ._selection import lam_grid, mix_values
+from ._sklearn_compat import Interval, fit_context
 
 __all__ = ["ElasticNetCV"]
 
 
-def _fold_mse(X, y, sample_weight, train, test, grid, l1_ratio, settings):
-    """Weighted held-out MSE of every λ of the path fitted on ``train``."""
-    X_train, X_test = safe_indexing(X, train), safe_indexing(X, test)
-    problem = _Problem(
-        X_train,
-        y[train],
-        sample_weight[train],
-        settings["fit_intercept"],
-        many_fits=True,
-    )
-    coefs, _, _ = _path(
-        problem,
-        grid,
-        l1_ratio,
-        tol=settings["tol"],
-        max_iter=settings["max_iter"],
-        positive=settings["positive"],
-    )
-    Y_test = y[test][:, None] if y.ndim == 1 else y[test]
-    weights = sample_weight[test]
-    errors = []
-    for W in coefs:
-        residual = Y_test - (np.asarray(X_test @ W) + problem.intercepts(W))
-        errors.append(float(weights @ (residual**2).mean(axis=1)) / weights.sum())
-    return np.array(errors)
-
-
-class ElasticNetCV(ElasticNet):
+class ElasticNetCV(_ElasticNetBase):
     """ElasticNet with λ, and optionally the mix α, chosen by k-fold CV.
 
     For every α in ``l1_ratio`` the λ grid descends from that α's ``lam_max``
@@ -110,7 +79,7 @@ class ElasticNetCV(ElasticNet):
     """
 
     _parameter_constraints: dict = {
-        **ElasticNet._parameter_constraints,
+        **ELASTIC_NET_CONSTRAINTS,
         "l1_ratio": [Interval(Real, 0, 1, closed="right"), "array-like"],
         "lams": ["array-like", None],
         "n_lams": [Interval(Integral, 1, None, closed="left")],
@@ -118,8 +87,6 @@ class ElasticNetCV(ElasticNet):
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
     }
-    _parameter_constraints.pop("lam")
-    _parameter_constraints.pop("warm_start")
 
     def __init__(
         self,
@@ -135,13 +102,11 @@ class ElasticNetCV(ElasticNet):
         max_iter=10000,
         positive=False,
     ):
-        super().__init__(
-            l1_ratio=l1_ratio,
-            fit_intercept=fit_intercept,
-            tol=tol,
-            max_iter=max_iter,
-            positive=positive,
-        )
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.positive = positive
         self.lams = lams
         self.n_lams = n_lams
         self.eps = eps
@@ -163,47 +128,51 @@ class ElasticNetCV(ElasticNet):
         self : ElasticNetCV
             The fitted estimator.
         """
-        X, y, sample_weight = _validate_regression(self, X, y, sample_weight, True)
+        X, y, sample_weight = validate_regression(self, X, y, sample_weight)
         if X.shape[0] < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 samples to cross-validate, "
                 f"got n_samples = {X.shape[0]}."
             )
-        several = not np.isscalar(self.l1_ratio)
-        mixes = [float(m) for m in np.atleast_1d(self.l1_ratio)]
-        if not mixes:
-            raise ValueError("l1_ratio must not be empty.")
-        problem = _Problem(X, y, sample_weight, self.fit_intercept)
-        grids = [
-            lam_grid(
-                problem.lam_max(mix, self.positive),
-                self.lams,
-                self.n_lams,
-                self.eps,
-                "l1_ratio",
+        mixes = mix_values(self.l1_ratio, "l1_ratio", open_at_zero=True)
+        problem = ElasticNetProblem(X, y, sample_weight, self.fit_intercept)
+        settings = [
+            (
+                mix,
+                lam_grid(
+                    problem.lam_max(mix, self.positive),
+                    self.lams,
+                    self.n_lams,
+                    self.eps,
+                    "l1_ratio",
+                ),
             )
             for mix in mixes
         ]
         folds = list(check_cv(self.cv).split(X, y))
-        settings = {
-            "fit_intercept": self.fit_intercept,
-            "tol": self.tol,
-            "max_iter": self.max_iter,
-            "positive": self.positive,
-        }
-        errors = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fold_mse)(X, y, sample_weight, train, test, grid, mix, settings)
-            for mix, grid in zip(mixes, grids, strict=True)
-            for train, test in folds
+        scores = path_scores(
+            self._fold_scores, settings, X, y, sample_weight, folds, self.n_jobs
         )
-        # (n_mix, n_folds, n_lams) → scikit-learn's (n_mix, n_lams, n_folds)
-        mse = np.array(errors).reshape(len(mixes), len(folds), -1).transpose(0, 2, 1)
-        mean = mse.mean(axis=2)
-        ties = mean <= mean.min() + 1e-12 * abs(mean.min())
-        best_mix, best_lam = np.argwhere(ties)[0]
-        self.lam_ = float(grids[best_mix][best_lam])
-        self.l1_ratio_ = mixes[best_mix]
-        self.lams_ = np.array(grids) if several else grids[0]
+        choice = select(scores)
+        self.l1_ratio_, grid = settings[choice.setting]
+        self.lam_ = float(grid[choice.lam_index])
+        several = not np.isscalar(self.l1_ratio)
+        # Held-out errors in scikit-learn's layout: (n_mix, n_lams, n_folds).
+        mse = -scores.transpose(0, 2, 1)
+        self.lams_ = np.array([g for _, g in settings]) if several else grid
         self.mse_path_ = mse if several else mse[0]
         start = np.zeros((X.shape[1], problem.n_targets))
         return self._solve(problem, self.lam_, self.l1_ratio_, start, X.dtype)
+
+    def _fold_scores(self, setting, train, test):
+        """Minus the weighted held-out MSE of the path fitted on ``train``."""
+        l1_ratio, grid = setting
+        problem = ElasticNetProblem(*train, self.fit_intercept, many_fits=True)
+        path = problem.path(
+            grid,
+            l1_ratio,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            positive=self.positive,
+        )
+        return -weighted_mse(path, *test)

@@ -3,11 +3,12 @@
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils.validation import check_array, check_consistent_length
 
 from ._groups import resolve_groups
-from ._logistic import _LogisticLinearModel, lam_max_of
+from ._logistic import _SingleLambdaLogistic, build_problem
 from ._penalties import GroupL2
-from ._sklearn_compat import Interval, StrOptions
+from ._sklearn_compat import Interval, StrOptions, feature_names_of, validate_params
 
 __all__ = ["GroupL2LogisticRegression", "lam_max"]
 
@@ -26,6 +27,91 @@ def _group_weights(groups, group_weights):
     return weights
 
 
+class GroupStructure:
+    """Resolved groups: column indices, names and weights ω_g."""
+
+    def __init__(self, groups, n_features, feature_names, group_weights):
+        self.groups, self.names = resolve_groups(groups, n_features, feature_names)
+        self.weights = _group_weights(self.groups, group_weights)
+
+    def penalty(self, lam, group_ratio):
+        return GroupL2(self.groups, self.weights, lam, group_ratio)
+
+
+class _GroupL2Penalised:
+    """The group-L2 penalty's parameters and fitted attributes (single and CV)."""
+
+    _mix_name = "group_ratio"
+
+    def _penalty_structure(self, n_features):
+        return GroupStructure(
+            self.groups,
+            n_features,
+            getattr(self, "feature_names_in_", None),
+            self.group_weights,
+        )
+
+    def _make_penalty(self, n_features, lam, mix, structure):
+        return structure.penalty(lam, mix)
+
+    def _describe_solution(self, W, structure):
+        self.groups_, self.group_names_ = structure.groups, structure.names
+        active = structure.penalty(1.0, 1.0).group_norms(W) > 0
+        self.active_groups_ = [
+            name for name, on in zip(structure.names, active, strict=True) if on
+        ]
+
+
+#: Parameters shared by GroupL2LogisticRegression and its CV estimator.
+GROUP_LOGISTIC_CONSTRAINTS = {
+    "groups": ["array-like", dict, None],
+    "group_ratio": [Interval(Real, 0, 1, closed="both")],
+    "group_weights": ["array-like", None],
+    "fit_intercept": ["boolean"],
+    "class_weight": [dict, StrOptions({"balanced"}), None],
+    "tol": [Interval(Real, 0, None, closed="neither")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "verbose": ["verbose"],
+}
+
+
+def validated_classification_data(X, y):
+    """X and y checked for the public functions, and X's column names."""
+    names = feature_names_of(X)
+    X = check_array(X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32])
+    y = check_array(y, ensure_2d=False, dtype=None)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (one label per sample), got shape {y.shape}.")
+    check_consistent_length(X, y)
+    return X, y, names
+
+
+def group_problem(X, y, sample_weight, class_weight, structure, ratio, fit_intercept):
+    """(classes, problem) of the group-L2 logistic regression on checked arrays."""
+    return build_problem(
+        X,
+        y,
+        sample_weight,
+        class_weight,
+        structure.penalty(1.0, ratio),
+        fit_intercept,
+        "GroupL2LogisticRegression",
+    )
+
+
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "groups": ["array-like", dict, None],
+        "group_ratio": [Interval(Real, 0, 1, closed="both")],
+        "group_weights": ["array-like", None],
+        "sample_weight": ["array-like", None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "fit_intercept": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def lam_max(
     X,
     y,
@@ -71,18 +157,15 @@ def lam_max(
     >>> bool((model.coef_ == 0).all())
     True
     """
-    estimator = GroupL2LogisticRegression(
-        groups=groups,
-        group_ratio=group_ratio,
-        group_weights=group_weights,
-        class_weight=class_weight,
-        fit_intercept=fit_intercept,
+    X, y, names = validated_classification_data(X, y)
+    structure = GroupStructure(groups, X.shape[1], names, group_weights)
+    _, problem = group_problem(
+        X, y, sample_weight, class_weight, structure, group_ratio, fit_intercept
     )
-    X, loss, penalty = estimator._prepare(X, y, sample_weight, reset=True)
-    return lam_max_of(X, loss, penalty, fit_intercept)
+    return problem.lam_max()
 
 
-class GroupL2LogisticRegression(_LogisticLinearModel):
+class GroupL2LogisticRegression(_GroupL2Penalised, _SingleLambdaLogistic):
     """Logistic regression with a group-L2 (group lasso) penalty.
 
     Minimises the mean (weighted) log-loss, or the multinomial cross-entropy
@@ -189,19 +272,10 @@ class GroupL2LogisticRegression(_LogisticLinearModel):
     0.96...
     """
 
-    _mix_name = "group_ratio"
-
     _parameter_constraints: dict = {
-        "groups": ["array-like", dict, None],
+        **GROUP_LOGISTIC_CONSTRAINTS,
         "lam": [Interval(Real, 0, None, closed="left")],
-        "group_ratio": [Interval(Real, 0, 1, closed="both")],
-        "group_weights": ["array-like", None],
-        "fit_intercept": ["boolean"],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "tol": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
-        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -228,16 +302,3 @@ class GroupL2LogisticRegression(_LogisticLinearModel):
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.verbose = verbose
-
-    def _make_penalty(self, n_features, lam):
-        self.groups_, self.group_names_ = resolve_groups(
-            self.groups, n_features, getattr(self, "feature_names_in_", None)
-        )
-        weights = _group_weights(self.groups_, self.group_weights)
-        return GroupL2(self.groups_, weights, lam, self.group_ratio)
-
-    def _describe_solution(self, W, penalty):
-        active = penalty.group_norms(W) > 0
-        self.active_groups_ = [
-            name for name, on in zip(self.group_names_, active, strict=True) if on
-        ]

@@ -1,8 +1,11 @@
-"""What every logistic estimator shares: targets, weights, fitting, prediction.
+"""What every logistic estimator shares: targets, weights, the problem, prediction.
 
-Subclasses say which penalty they use (``_make_penalty``) and what to report
-about the solution (``_describe_solution``); the solver is the working-set
-proximal Newton of :mod:`sklearn_l2x._solvers.prox_newton` for all of them.
+Single-λ estimators and their CV counterparts both derive from
+:class:`_LogisticLinearModel` (they share its parameters' meaning, its
+prediction methods and how a fitted solution is recorded), not from each
+other. Subclasses say which penalty they use (``_make_penalty``) and what to
+report about the solution (``_describe_solution``); the problem and its
+solver are those of :mod:`sklearn_l2x._problem`.
 """
 
 import warnings
@@ -16,20 +19,15 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._losses import make_logistic_loss
+from ._problem import logistic_problem
 from ._sklearn_compat import fit_context
-from ._solvers.prox_newton import solve
 from ._validation import check_sample_weight
 
 
-def _encode_targets(y, estimator_name, classes=None):
+def encode_classes(y, estimator_name):
     """Label-encode y; return classes and Y (n, 1) for 2 classes, one-hot else."""
     encoder = LabelEncoder()
-    if classes is None:
-        encoded = encoder.fit_transform(y)
-    else:
-        encoder.classes_ = classes
-        encoded = encoder.transform(y)
+    encoded = encoder.fit_transform(y)
     classes = encoder.classes_
     if len(classes) < 2:
         raise ValueError(
@@ -43,17 +41,35 @@ def _encode_targets(y, estimator_name, classes=None):
     return classes, Y
 
 
-def _effective_weights(y_encoded_classes, y, sample_weight, class_weight, X):
+def _check_class_weight(class_weight, classes):
+    """class_weight as a dict is finite and non-negative and names known classes."""
+    if not isinstance(class_weight, dict):
+        return
+    unknown = [label for label in class_weight if label not in set(classes)]
+    if unknown:
+        raise ValueError(
+            f"class_weight names classes {unknown!r} that are not in the data; "
+            f"the classes are {list(classes)!r}."
+        )
+    values = np.array(list(class_weight.values()), dtype=np.float64)
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(
+            "class_weight values must be finite and non-negative, got "
+            f"{class_weight!r}."
+        )
+
+
+def effective_weights(classes, y, sample_weight, class_weight, X):
+    """Sample weights times class weights, checked (at least two classes weigh)."""
     sample_weight = check_sample_weight(sample_weight, X)
     if class_weight is not None:
-        per_class = compute_class_weight(class_weight, classes=y_encoded_classes, y=y)
-        lookup = dict(zip(y_encoded_classes, per_class, strict=True))
+        _check_class_weight(class_weight, classes)
+        per_class = compute_class_weight(class_weight, classes=classes, y=y)
+        lookup = dict(zip(classes, per_class, strict=True))
         sample_weight = sample_weight * np.array([lookup[label] for label in y])
         if sample_weight.sum() <= 0:
             raise ValueError("sample_weight times class_weight sums to zero.")
-    weighted = [
-        label for label in y_encoded_classes if sample_weight[y == label].sum() > 0
-    ]
+    weighted = [label for label in classes if sample_weight[y == label].sum() > 0]
     if len(weighted) < 2:
         # The optimum would put the intercept at infinity.
         raise ValueError(
@@ -63,31 +79,43 @@ def _effective_weights(y_encoded_classes, y, sample_weight, class_weight, X):
     return sample_weight
 
 
-def lam_max_of(X, loss, penalty, fit_intercept):
-    """Smallest λ with W = 0 optimal (:meth:`Penalty.lam_max` at W = 0).
+def build_problem(X, y, sample_weight, class_weight, penalty, fit_intercept, name):
+    """(classes, problem) for validated X and y: the one way every fit builds it."""
+    check_classification_targets(y)
+    classes, Y = encode_classes(y, name)
+    weights = effective_weights(classes, y, sample_weight, class_weight, X)
+    return classes, logistic_problem(X, Y, weights, penalty, fit_intercept)
 
-    The loss gradient is taken at W = 0 with the optimal intercept.
-    """
-    if penalty.ratio == 0:
-        return np.inf
-    eta = np.zeros((X.shape[0], loss.n_outputs)) + loss.null_intercept(fit_intercept)
-    return penalty.lam_max(np.asarray(X.T @ loss.gradient(eta)))
+
+def convergence_warning(name, relative_gap, tol, max_iter, stacklevel=3):
+    """The one warning of a fit or path point stopped above its tolerance."""
+    warnings.warn(
+        f"{name} did not converge in max_iter={max_iter} proximal Newton steps: "
+        f"the relative duality gap is {relative_gap:.2e} > tol={tol:g}. Increase "
+        "max_iter, or scale the data.",
+        ConvergenceWarning,
+        stacklevel=stacklevel,
+    )
 
 
 class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
-    """Penalised logistic regression fitted by proximal Newton."""
+    """Penalised logistic regression: validation, the problem, prediction."""
 
     _mix_name = None  # the parameter mixing the penalty's two parts
 
-    def _make_penalty(self, n_features, lam):
+    def _make_penalty(self, n_features, lam, mix, structure):
+        """The penalty at (λ, mix); ``structure`` from :meth:`_penalty_structure`."""
         raise NotImplementedError
 
-    def _describe_solution(self, W, penalty):
+    def _penalty_structure(self, n_features):
+        """What the penalty needs beyond (λ, mix), from the parameters (e.g. groups)."""
+        return None
+
+    def _describe_solution(self, W, structure):
         """Set attributes that depend on the penalty (e.g. active groups)."""
 
-    def _prepare(self, X, y, sample_weight, reset):
-        """Validate; set classes_; return X, the loss and the penalty."""
-        X, y = validate_data(
+    def _validate(self, X, y, reset=True):
+        return validate_data(
             self,
             X,
             y,
@@ -95,72 +123,49 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
             accept_sparse=("csr", "csc"),
             dtype=[np.float64, np.float32],
         )
-        check_classification_targets(y)
-        self.classes_, Y = _encode_targets(y, type(self).__name__)
-        sample_weight = _effective_weights(
-            self.classes_, y, sample_weight, self.class_weight, X
-        )
-        loss = make_logistic_loss(Y, sample_weight)
-        return X, loss, self._make_penalty(X.shape[1], self.lam)
 
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Fit the model to a relative duality gap of ``tol``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data (CSR/CSC sparse matrices are not densified).
-        y : array-like of shape (n_samples,)
-            Class labels (any type).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights, multiplied by ``class_weight``.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        previous = None
-        if self.warm_start and hasattr(self, "coef_"):
-            previous = (self.coef_, self.intercept_, self.classes_)
-        X, loss, penalty = self._prepare(X, y, sample_weight, reset=True)
-        n_outputs = loss.n_outputs
-        W0 = np.zeros((X.shape[1], n_outputs))
-        b0 = loss.null_intercept(self.fit_intercept)
-        if previous is not None and np.array_equal(previous[2], self.classes_):
-            if previous[0].shape == (n_outputs, X.shape[1]):
-                W0, b0 = previous[0].T.astype(np.float64), previous[1].copy()
-        W, b, info = solve(
+    def _problem(self, X, y, sample_weight, lam, mix, structure):
+        """(classes, problem) at (λ, mix) for validated X, y (no attribute set)."""
+        penalty = self._make_penalty(X.shape[1], lam, mix, structure)
+        return build_problem(
             X,
-            loss,
+            y,
+            sample_weight,
+            self.class_weight,
             penalty,
-            W0,
-            b0,
-            fit_intercept=self.fit_intercept,
-            tol=self.tol,
-            max_iter=self.max_iter,
-            verbose=self.verbose,
-            chord=True,
+            self.fit_intercept,
+            type(self).__name__,
         )
-        self._set_solution(W, b, info, penalty)
-        return self
 
-    def _set_solution(self, W, b, info, penalty):
+    def _solver_options(self):
+        return {"tol": self.tol, "max_iter": self.max_iter, "verbose": self.verbose}
+
+    def _set_solution(self, classes, W, b, info, structure, stacklevel=4):
+        """Record a solution (W (p, K), b (K,)) as the fitted attributes."""
+        self.classes_ = classes
         self.coef_ = W.T.copy()
         self.intercept_ = np.asarray(b, dtype=np.float64).copy()
         self.n_iter_ = info["n_iter"]
         self.dual_gap_ = info["relative_gap"]
-        self._describe_solution(W, penalty)
+        self._describe_solution(W, structure)
         if not info["converged"]:
-            warnings.warn(
-                f"{type(self).__name__} did not converge in max_iter="
-                f"{self.max_iter} proximal Newton steps: the relative duality gap "
-                f"is {info['relative_gap']:.2e} > tol={self.tol:g}. Increase "
-                "max_iter, or scale the data.",
-                ConvergenceWarning,
-                stacklevel=3,
+            convergence_warning(
+                type(self).__name__,
+                info["relative_gap"],
+                self.tol,
+                self.max_iter,
+                stacklevel=stacklevel,
             )
+
+    def _with_solution(self, classes, coef, intercept):
+        """A copy of this estimator's kind, fitted to (coef (K, p), intercept)."""
+        fitted = type(self).__new__(type(self))
+        fitted.__dict__.update(self.__dict__)
+        # It scores rows that are validated arrays already (held-out folds).
+        fitted.__dict__.pop("feature_names_in_", None)
+        fitted.classes_ = classes
+        fitted.coef_, fitted.intercept_ = coef, intercept
+        return fitted
 
     def decision_function(self, X):
         """Linear scores ``X coef_ᵀ + intercept_``.
@@ -238,3 +243,42 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+class _SingleLambdaLogistic(_LogisticLinearModel):
+    """A logistic estimator fitted at its own ``lam``."""
+
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to a relative duality gap of ``tol``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (CSR/CSC sparse matrices are not densified).
+        y : array-like of shape (n_samples,)
+            Class labels (any type).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, multiplied by ``class_weight``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        previous = None
+        if self.warm_start and hasattr(self, "coef_"):
+            previous = (self.coef_, self.intercept_, self.classes_)
+        X, y = self._validate(X, y)
+        structure = self._penalty_structure(X.shape[1])
+        mix = getattr(self, self._mix_name)
+        classes, problem = self._problem(X, y, sample_weight, self.lam, mix, structure)
+        W0, b0 = problem.start()
+        if previous is not None and np.array_equal(previous[2], classes):
+            if previous[0].shape == W0.T.shape:
+                W0, b0 = previous[0].T.astype(np.float64), previous[1].copy()
+        W, b, info = problem.solve(
+            self.lam, W0, b0, chord=True, **self._solver_options()
+        )
+        self._set_solution(classes, W, b, info, structure)
+        return self

@@ -1,20 +1,29 @@
-"""Paths over λ and cross-validated λ for the penalised logistic estimators."""
+"""Paths over λ and cross-validated λ for the penalised logistic estimators.
+
+The CV estimators share :class:`_LogisticCV`: the folds, paths, weighted
+held-out scores and the tie rule are those of :mod:`sklearn_l2x._cv`, the
+problems those of :mod:`sklearn_l2x._problem`.
+"""
 
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils.validation import validate_data
 
-from ._elastic_net_classifier import ElasticNetClassifier
-from ._group_logistic import GroupL2LogisticRegression
-from ._logistic import lam_max_of
-from ._selection import lam_grid
-from ._sklearn_compat import Interval, fit_context, safe_indexing
-from ._solvers.prox_newton import solve
+from ._cv import _rows, path_scores, select
+from ._elastic_net_classifier import ELASTIC_LOGISTIC_CONSTRAINTS, _L1L2Penalised
+from ._group_logistic import (
+    GROUP_LOGISTIC_CONSTRAINTS,
+    GroupStructure,
+    _GroupL2Penalised,
+    group_problem,
+    validated_classification_data,
+)
+from ._logistic import _LogisticLinearModel, convergence_warning
+from ._selection import lam_grid, mix_values
+from ._sklearn_compat import Interval, StrOptions, fit_context, validate_params
+from ._validation import check_sample_weight
 
 __all__ = [
     "ElasticNetClassifierCV",
@@ -30,50 +39,36 @@ def _lam_grid(lam_top, lams, eps, mix_name):
     return lam_grid(lam_top, lams, None, eps, mix_name)
 
 
-def _path(estimator, X, y, sample_weight, lams, eps):
-    """Solutions along a descending λ grid, each warm-started from the last."""
-    X, loss, penalty = estimator._prepare(X, y, sample_weight, reset=True)
-    grid = _lam_grid(
-        lam_max_of(X, loss, penalty, estimator.fit_intercept),
-        lams,
-        eps,
-        estimator._mix_name,
-    )
-    W = np.zeros((X.shape[1], loss.n_outputs))
-    b = loss.null_intercept(estimator.fit_intercept)
-    coefs, intercepts, infos = [], [], []
-    gradient = None
-    for k, lam in enumerate(grid):
-        penalty.lam = float(lam)
-        start = W
-        if k >= 2 and grid[k - 1] != grid[k - 2]:
-            # Predictor: the solution moves smoothly in log λ between changes
-            # of the support, so extrapolating the last two solutions (on the
-            # groups active now) starts the next solve closer than the last
-            # solution does; the solver certifies whatever it is given.
-            step = np.log(lam / grid[k - 1]) / np.log(grid[k - 1] / grid[k - 2])
-            active = (penalty.group_norms(W) > 0)[penalty.membership]
-            start = np.where(active[:, None], W + step * (W - coefs[-2].T), 0.0)
-        W, b, info = solve(
-            X,
-            loss,
-            penalty,
-            start,
-            b,
-            fit_intercept=estimator.fit_intercept,
-            tol=estimator.tol,
-            max_iter=estimator.max_iter,
-            chord=True,
-            polish=False,
-            gradient_hint=gradient,
+def _warn_unconverged_path(name, path, tol, max_iter):
+    """One ConvergenceWarning for a path whose points did not all reach ``tol``."""
+    if not path.converged:
+        convergence_warning(
+            f"{name} (at {sum(not i['converged'] for i in path.infos)} of "
+            f"{len(path.infos)} λ values)",
+            float(path.gaps.max()),
+            tol,
+            max_iter,
+            stacklevel=4,
         )
-        gradient = info.pop("gradient", None)
-        coefs.append(W.T.copy())
-        intercepts.append(b.copy())
-        infos.append(info)
-    return grid, np.array(coefs), np.array(intercepts), infos
 
 
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "eps": [Interval(Real, 0, 1, closed="neither")],
+        "groups": ["array-like", dict, None],
+        "group_ratio": [Interval(Real, 0, 1, closed="both")],
+        "group_weights": ["array-like", None],
+        "sample_weight": ["array-like", None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "fit_intercept": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def group_l2_logistic_path(
     X,
     y,
@@ -113,7 +108,8 @@ max_iter
         Coefficients (``n_outputs`` = 1 for two classes).
     intercepts : ndarray of shape (n_lams, n_outputs)
     dual_gaps : ndarray of shape (n_lams,)
-        Relative duality gap of each solution.
+        Relative duality gap of each solution. A ``ConvergenceWarning`` says
+        when some point stopped above ``tol``.
 
     Examples
     --------
@@ -126,123 +122,124 @@ max_iter
     >>> [int((c != 0).sum()) for c in coefs]
     [0, 4, 9, 17, 22]
     """
-    estimator = GroupL2LogisticRegression(
-        groups=groups,
-        group_ratio=group_ratio,
-        group_weights=group_weights,
-        class_weight=class_weight,
-        fit_intercept=fit_intercept,
-        tol=tol,
-        max_iter=max_iter,
+    X, y, names = validated_classification_data(X, y)
+    structure = GroupStructure(groups, X.shape[1], names, group_weights)
+    _, problem = group_problem(
+        X, y, sample_weight, class_weight, structure, group_ratio, fit_intercept
     )
-    grid, coefs, intercepts, infos = _path(estimator, X, y, sample_weight, lams, eps)
-    gaps = np.array([info["relative_gap"] for info in infos])
-    return grid, coefs, intercepts, gaps
+    grid = _lam_grid(problem.lam_max(), lams, eps, "group_ratio")
+    path = problem.path(grid, tol=tol, max_iter=max_iter)
+    _warn_unconverged_path("group_l2_logistic_path", path, tol, max_iter)
+    return path.lams, path.coefs, path.intercepts, path.gaps
 
 
-def _fold_scores(template, X, y, sample_weight, train, test, lams, scorer):
-    """Scores of every λ of the path fitted on ``train``, on ``test``."""
-    X_train, y_train = safe_indexing(X, train), safe_indexing(y, train)
-    X_test, y_test = safe_indexing(X, test), safe_indexing(y, test)
-    sw_train = None if sample_weight is None else sample_weight[train]
-    estimator = clone(template)
-    _, coefs, intercepts, _ = _path(estimator, X_train, y_train, sw_train, lams, None)
-    scores = []
-    for coef, intercept in zip(coefs, intercepts, strict=True):
-        estimator.coef_, estimator.intercept_ = coef, intercept
-        scores.append(scorer(estimator, X_test, y_test))
-    return np.array(scores)
+#: Parameters every logistic CV estimator adds to its penalty's.
+CV_CONSTRAINTS = {
+    "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
+    "eps": [Interval(Real, 0, 1, closed="neither")],
+    "cv": ["cv_object"],
+    "scoring": [str, callable, None],
+    "n_jobs": [Integral, None],
+    "refit": ["boolean"],
+}
 
 
-class _LogisticCVMixin:
+class _LogisticCV(_LogisticLinearModel):
     """λ (and the mix, when several are given) chosen by cross-validated paths.
 
     For every mix value and fold, the whole λ path (descending from the whole
     data's ``lam_max``, warm-started) is fitted on the training part and
-    scored on the held-out part; all (mix, fold) pairs run in one joblib
-    ``Parallel``. The best mean score wins (the largest λ among ties).
+    scored on the held-out part, weighted by the held-out sample weights; all
+    (mix, fold) pairs run in one joblib ``Parallel`` (:mod:`sklearn_l2x._cv`).
+    The best mean score wins (the largest λ among ties).
     """
 
-    _single = None  # the single-λ estimator class (which names its mix)
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Choose λ (and the mix) by cross-validation, then refit.
 
-    def _template(self, lam, mix):
-        """The single-λ estimator with this one's shared parameters."""
-        shared = self._single().get_params()
-        params = {
-            name: value
-            for name, value in self.get_params().items()
-            if name in shared and name != "verbose"
-        }
-        params[self._mix_name] = mix
-        template = self._single(**{**params, "lam": lam})
-        if hasattr(self, "feature_names_in_"):
-            template.feature_names_in_ = self.feature_names_in_
-        return template
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, multiplied by ``class_weight``; the
+            held-out scores are weighted by them too.
 
-    def _cv_fit(self, X, y, sample_weight):
-        X, y = validate_data(
-            self, X, y, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
-        )
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X, y = self._validate(X, y)
         if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+            sample_weight = check_sample_weight(sample_weight, X)
         mix_param = getattr(self, self._mix_name)
-        several = not np.isscalar(mix_param)
-        mixes = [float(m) for m in np.atleast_1d(mix_param)]
-        if not mixes:
-            raise ValueError(f"{self._mix_name} must not be empty.")
-        grids = []
+        mixes = mix_values(mix_param, self._mix_name, self._mix_open_at_zero)
+        structure = self._penalty_structure(X.shape[1])
+        settings = []
         for mix in mixes:
-            template = self._template(1.0, mix)
-            X_checked, loss, penalty = template._prepare(X, y, sample_weight, True)
-            top = lam_max_of(X_checked, loss, penalty, self.fit_intercept)
-            grids.append(_lam_grid(top, self.lams, self.eps, self._mix_name))
+            _, problem = self._problem(X, y, sample_weight, 1.0, mix, structure)
+            grid = _lam_grid(problem.lam_max(), self.lams, self.eps, self._mix_name)
+            settings.append((mix, grid, structure))
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
-        scorer = check_scoring(self._template(1.0, mixes[0]), scoring=self.scoring)
-        scores = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fold_scores)(
-                self._template(1.0, mix), X, y, sample_weight, train, test, grid, scorer
-            )
-            for mix, grid in zip(mixes, grids, strict=True)
-            for train, test in folds
+        scores = path_scores(
+            self._fold_scores, settings, X, y, sample_weight, folds, self.n_jobs
         )
-        scores = np.array(scores).reshape(len(mixes), len(folds), -1)
-        mean = scores.mean(axis=1)
-        best_mix, best_lam = np.argwhere(mean >= mean.max() - 1e-12)[0]
-        self.lam_ = float(grids[best_mix][best_lam])
-        mix = mixes[best_mix]
+        choice = select(scores)
+        mix, grid, _ = settings[choice.setting]
+        self.lam_ = float(grid[choice.lam_index])
         setattr(self, self._mix_name + "_", mix)
+        several = not np.isscalar(mix_param)
         self.scores_ = scores if several else scores[0]
-        self.lams_ = np.array(grids) if several else grids[0]
-        final = self._template(self.lam_, mix)
+        self.lams_ = np.array([s[1] for s in settings]) if several else grid
         if self.refit:
-            final.fit(X, y, sample_weight)
+            fits = [(X, y, sample_weight)]
         else:
-            fold_fits = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_fold)(final, X, y, sample_weight, train)
-                for train, _ in folds
-            )
-            final = fold_fits[0]
-            final.coef_ = np.mean([f.coef_ for f in fold_fits], axis=0)
-            final.intercept_ = np.mean([f.intercept_ for f in fold_fits], axis=0)
-            final.n_iter_ = max(f.n_iter_ for f in fold_fits)
-            final.dual_gap_ = max(f.dual_gap_ for f in fold_fits)
-            penalty = final._make_penalty(X.shape[1], self.lam_)
-            final._describe_solution(final.coef_.T, penalty)
-        for name, value in vars(final).items():
-            if (
-                name.endswith("_")
-                and not name.startswith("_")
-                and name
-                not in (
-                    "n_features_in_",
-                    "feature_names_in_",
-                )
-            ):
-                setattr(self, name, value)
+            fits = [_rows(X, y, sample_weight, train) for train, _ in folds]
+        self._set_solution(*self._final_fit(fits, mix, structure), structure)
         return self
 
+    def _fold_scores(self, setting, train, test):
+        """Held-out scores of the path at ``setting`` fitted on ``train``."""
+        mix, grid, structure = setting
+        classes, problem = self._problem(*train, 1.0, mix, structure)
+        path = problem.path(grid, tol=self.tol, max_iter=self.max_iter)
+        scorer = check_scoring(self, scoring=self.scoring)
+        X_test, y_test, sw_test = test
+        weights = {} if sw_test is None else {"sample_weight": sw_test}
+        return [
+            scorer(
+                self._with_solution(classes, coef, intercept), X_test, y_test, **weights
+            )
+            for coef, intercept in zip(path.coefs, path.intercepts, strict=True)
+        ]
 
-class GroupL2LogisticRegressionCV(_LogisticCVMixin, GroupL2LogisticRegression):
+    def _final_fit(self, fits, mix, structure):
+        """(classes, W, b, info) at ``lam_``: one fit, or the mean of the folds'."""
+        solutions = []
+        for data in fits:
+            classes, problem = self._problem(*data, self.lam_, mix, structure)
+            solutions.append(
+                (
+                    classes,
+                    *problem.solve(self.lam_, chord=True, **self._solver_options()),
+                )
+            )
+        if len(solutions) == 1:
+            return solutions[0]
+        infos = [info for *_, info in solutions]
+        info = {
+            "n_iter": max(i["n_iter"] for i in infos),
+            "relative_gap": max(i["relative_gap"] for i in infos),
+            "converged": all(i["converged"] for i in infos),
+        }
+        W = np.mean([W for _, W, _, _ in solutions], axis=0)
+        b = np.mean([b for _, _, b, _ in solutions], axis=0)
+        return solutions[0][0], W, b, info
+
+
+class GroupL2LogisticRegressionCV(_GroupL2Penalised, _LogisticCV):
     """GroupL2LogisticRegression with λ chosen by cross-validation.
 
     For every fold, the whole λ path (descending from ``lam_max``, each fit
@@ -299,17 +296,8 @@ active_groups_, n_features_in_, feature_names_in_
     (3, 10)
     """
 
-    _parameter_constraints: dict = {
-        **GroupL2LogisticRegression._parameter_constraints,
-        "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "eps": [Interval(Real, 0, 1, closed="neither")],
-        "cv": ["cv_object"],
-        "scoring": [str, callable, None],
-        "n_jobs": [Integral, None],
-        "refit": ["boolean"],
-    }
-    _parameter_constraints.pop("lam")
-    _parameter_constraints.pop("warm_start")
+    _parameter_constraints: dict = {**GROUP_LOGISTIC_CONSTRAINTS, **CV_CONSTRAINTS}
+    _mix_open_at_zero = False
 
     def __init__(
         self,
@@ -329,16 +317,14 @@ active_groups_, n_features_in_, feature_names_in_
         refit=True,
         verbose=0,
     ):
-        super().__init__(
-            groups=groups,
-            group_ratio=group_ratio,
-            group_weights=group_weights,
-            fit_intercept=fit_intercept,
-            class_weight=class_weight,
-            tol=tol,
-            max_iter=max_iter,
-            verbose=verbose,
-        )
+        self.groups = groups
+        self.group_ratio = group_ratio
+        self.group_weights = group_weights
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.verbose = verbose
         self.lams = lams
         self.eps = eps
         self.cv = cv
@@ -346,32 +332,8 @@ active_groups_, n_features_in_, feature_names_in_
         self.n_jobs = n_jobs
         self.refit = refit
 
-    _single = GroupL2LogisticRegression
 
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Choose λ by cross-validation, then refit.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : GroupL2LogisticRegressionCV
-            The fitted estimator.
-        """
-        return self._cv_fit(X, y, sample_weight)
-
-
-def _fit_fold(estimator, X, y, sample_weight, train):
-    sw = None if sample_weight is None else sample_weight[train]
-    return clone(estimator).fit(safe_indexing(X, train), safe_indexing(y, train), sw)
-
-
-class ElasticNetClassifierCV(_LogisticCVMixin, ElasticNetClassifier):
+class ElasticNetClassifierCV(_L1L2Penalised, _LogisticCV):
     """ElasticNetClassifier with λ, and optionally the mix α, chosen by CV.
 
     For every value of ``l1_ratio`` and every fold, the whole λ path
@@ -435,20 +397,12 @@ feature_names_in_
     True
     """
 
-    _single = ElasticNetClassifier
-
     _parameter_constraints: dict = {
-        **ElasticNetClassifier._parameter_constraints,
+        **ELASTIC_LOGISTIC_CONSTRAINTS,
         "l1_ratio": [Interval(Real, 0, 1, closed="right"), "array-like"],
-        "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "eps": [Interval(Real, 0, 1, closed="neither")],
-        "cv": ["cv_object"],
-        "scoring": [str, callable, None],
-        "n_jobs": [Integral, None],
-        "refit": ["boolean"],
+        **CV_CONSTRAINTS,
     }
-    _parameter_constraints.pop("lam")
-    _parameter_constraints.pop("warm_start")
+    _mix_open_at_zero = True
 
     def __init__(
         self,
@@ -466,34 +420,15 @@ feature_names_in_
         refit=True,
         verbose=0,
     ):
-        super().__init__(
-            l1_ratio=l1_ratio,
-            fit_intercept=fit_intercept,
-            class_weight=class_weight,
-            tol=tol,
-            max_iter=max_iter,
-            verbose=verbose,
-        )
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.verbose = verbose
         self.lams = lams
         self.eps = eps
         self.cv = cv
         self.scoring = scoring
         self.n_jobs = n_jobs
         self.refit = refit
-
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Choose λ (and α) by cross-validation, then refit.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : ElasticNetClassifierCV
-            The fitted estimator.
-        """
-        return self._cv_fit(X, y, sample_weight)

@@ -336,3 +336,21 @@ def lam_grid(lam_top, lams, n_lams, eps, mix_name):
         # The target does not depend on X: W = 0 at every λ; any grid will do.
         lam_top = 1.0
     return np.geomspace(lam_top, lam_top * eps, int(n_lams))
+
+
+def mix_values(mix, name, open_at_zero):
+    """The mix values to cross-validate: a float or a non-empty list, each checked.
+
+    Each value must lie in [0, 1] (in (0, 1] when ``open_at_zero``: no λ grid
+    descends from λ_max when the sparse part is absent).
+    """
+    values = np.atleast_1d(np.asarray(mix, dtype=np.float64))
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"{name} must be a float or a non-empty list of floats.")
+    low_ok = values > 0 if open_at_zero else values >= 0
+    if not np.all(np.isfinite(values) & low_ok & (values <= 1)):
+        interval = "(0, 1]" if open_at_zero else "[0, 1]"
+        raise ValueError(
+            f"Every value of {name} must be in {interval}, got {list(values)!r}."
+        )
+    return [float(v) for v in values]

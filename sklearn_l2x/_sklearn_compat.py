@@ -17,7 +17,7 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 from sklearn.utils.fixes import parse_version
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_sample_weight, _get_feature_names
 
 __all__ = [
     "SKLEARN_VERSION",
@@ -26,6 +26,7 @@ __all__ = [
     "StrOptions",
     "check_sample_weight_array",
     "enet_path_centred",
+    "feature_names_of",
     "fit_context",
     "safe_indexing",
     "sklearn_at_least",
@@ -44,6 +45,10 @@ def sklearn_at_least(version):
 # scikit-learn's estimator decorator: parameter validation once per fit (and
 # skipped in nested estimators' fits).
 fit_context = _fit_context
+
+# The column names of a DataFrame (None for arrays and unnamed columns),
+# checked as scikit-learn checks them for ``feature_names_in_``.
+feature_names_of = _get_feature_names
 
 # Row selection that works for arrays, sparse matrices and DataFrames.
 safe_indexing = _safe_indexing

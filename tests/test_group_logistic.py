@@ -305,7 +305,7 @@ def _path_with_and_without(monkeypatch, n_classes, counted, switch_off):
     are counted. Checks that both paths reach the same points (objectives to
     1e-9) and returns the two counts (as solved, with the option off).
     """
-    from sklearn_l2x import _logistic_cv
+    from sklearn_l2x import _problem
     from sklearn_l2x._solvers import prox_newton
 
     X, y, _ = _data(n_classes, n=300)
@@ -324,7 +324,7 @@ def _path_with_and_without(monkeypatch, n_classes, counted, switch_off):
         def solve(*args, off=option_off, **kwargs):
             return prox_newton.solve(*args, **(switch_off(kwargs) if off else kwargs))
 
-        monkeypatch.setattr(_logistic_cv, "solve", solve)
+        monkeypatch.setattr(_problem, "solve", solve)
         path = group_l2_logistic_path(X, y, groups=GROUPS, lams=30, tol=1e-10)
         runs.append((path, len(calls)))
     (lams, coefs, intercepts, gaps), count = runs[0]

@@ -1,0 +1,102 @@
+"""One cross-validation engine for every penalised estimator.
+
+For every setting (a value of the mix, with its λ grid) and every fold, the
+whole λ path is fitted on the training rows (warm-started, by the problem's
+own ``path``) and scored on the held-out rows; all (setting, fold) pairs run in
+one joblib ``Parallel`` (any backend: processes, dask). What to fit and how to
+score is the caller's ``fold_scores(setting, train, test)``, a picklable
+callable receiving each part as ``(X, y, sample_weight)``; the engine knows
+nothing of estimators.
+
+Scores are "greater is better" and laid out (n_settings, n_folds, n_lams).
+:func:`select` applies the one tie rule: the best mean over folds wins; means
+within ``_TIE_RTOL`` (relative) of it count as ties, and the first of those in
+(setting, λ) order wins: the first setting, and the largest λ (grids descend).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from joblib import Parallel, delayed
+
+from ._sklearn_compat import safe_indexing
+
+# Mean scores this close to the best (relative) are ties: differences at
+# rounding level must not pick a smaller λ than an equally good larger one.
+_TIE_RTOL = 1e-12
+
+
+def _rows(X, y, sample_weight, rows):
+    """The rows ``rows`` of X, y and the weights (None stays None)."""
+    weights = None if sample_weight is None else sample_weight[rows]
+    return safe_indexing(X, rows), safe_indexing(y, rows), weights
+
+
+def _one_fold(fold_scores, setting, X, y, sample_weight, train, test):
+    return np.asarray(
+        fold_scores(
+            setting,
+            _rows(X, y, sample_weight, train),
+            _rows(X, y, sample_weight, test),
+        ),
+        dtype=np.float64,
+    )
+
+
+def path_scores(fold_scores, settings, X, y, sample_weight, folds, n_jobs=None):
+    """Held-out scores of every (setting, fold, λ), shape (n_settings, n_folds, n_lams).
+
+    Parameters
+    ----------
+    fold_scores : callable
+        ``fold_scores(setting, train, test) -> scores (n_lams,)``, train and
+        test each ``(X, y, sample_weight)``.
+    settings : list
+        One entry per setting, passed through to ``fold_scores``.
+    X, y : validated arrays
+    sample_weight : ndarray or None
+    folds : list of (train, test) index arrays
+    n_jobs : int or None
+    """
+    scores = Parallel(n_jobs=n_jobs)(
+        delayed(_one_fold)(fold_scores, setting, X, y, sample_weight, train, test)
+        for setting in settings
+        for train, test in folds
+    )
+    return np.array(scores).reshape(len(settings), len(folds), -1)
+
+
+@dataclass
+class Selection:
+    """The chosen (setting, λ) and the fold statistics it was chosen from."""
+
+    setting: int
+    lam_index: int
+    mean: np.ndarray  # (n_settings, n_lams)
+    standard_error: np.ndarray  # (n_settings, n_lams)
+
+
+def select(scores):
+    """The best mean score of ``scores`` (n_settings, n_folds, n_lams), one tie rule."""
+    mean = scores.mean(axis=1)
+    n_folds = scores.shape[1]
+    spread = scores.std(axis=1, ddof=1) if n_folds > 1 else np.zeros_like(mean)
+    best = mean.max()
+    ties = mean >= best - _TIE_RTOL * abs(best)
+    setting, lam_index = np.argwhere(ties)[0]
+    return Selection(int(setting), int(lam_index), mean, spread / np.sqrt(n_folds))
+
+
+def weighted_mse(path, X, y, sample_weight):
+    """Weighted held-out mean squared error of every point of ``path``, (n_lams,).
+
+    Averaged over the targets for several targets; ``sample_weight`` None
+    means equal weights.
+    """
+    Y = y[:, None] if y.ndim == 1 else y
+    weights = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+    errors = []
+    for coef, intercept in zip(path.coefs, path.intercepts, strict=True):
+        residual = Y - (np.asarray(X @ coef.T) + intercept)
+        errors.append(float(weights @ (residual**2).mean(axis=1)) / weights.sum())
+    return np.array(errors)

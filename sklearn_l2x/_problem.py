@@ -1,0 +1,275 @@
+"""Problems built from validated arrays: design, targets, loss and penalty.
+
+A problem is what every fit, path, ``lam_max`` and cross-validation fold
+solves: ``F(XW + b) + Ω_λ(W)`` on arrays that the estimators have already
+validated. It is built the same way everywhere, holds no estimator and sets
+no estimator attribute. Two kinds, one interface (``lam_max``, ``solve``,
+``path``):
+
+- :class:`PenalisedProblem`: any :class:`~sklearn_l2x._losses.Loss` with any
+  :class:`~sklearn_l2x._penalties.Penalty`, solved by proximal Newton on
+  working sets (logistic losses; the squared loss with a group penalty);
+- :class:`ElasticNetProblem`: the squared loss with the elastic net, solved
+  by coordinate descent on the weighted, centred design (the intercept
+  eliminated by centring; a Gram matrix shared along a path).
+
+Paths return :class:`Path`: coefficients of shape (n_lams, K, p), intercepts
+(n_lams, K), relative duality gaps (n_lams,) and per-point solver records.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._losses import make_logistic_loss
+from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
+from ._solvers.prox_newton import solve
+from ._solvers.spectral import CentredDesign
+
+# A λ path or CV works on the full Gram matrix when n >= p and p is at most
+# this (the p×p matrix then costs at most 128 MB).
+_FULL_GRAM_MAX_FEATURES = 4096
+
+
+@dataclass
+class Path:
+    """Solutions along a descending λ grid."""
+
+    lams: np.ndarray
+    coefs: np.ndarray  # (n_lams, K, p)
+    intercepts: np.ndarray  # (n_lams, K)
+    gaps: np.ndarray  # (n_lams,), relative
+    infos: list = field(default_factory=list)
+
+    @property
+    def converged(self):
+        return all(info["converged"] for info in self.infos)
+
+
+class PenalisedProblem:
+    """``loss(XW + b) + penalty(W)`` on validated arrays, by proximal Newton.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n, p)
+    loss : Loss
+    penalty : Penalty
+        Its ``lam`` is set by :meth:`solve` and :meth:`path`.
+    fit_intercept : bool
+    """
+
+    def __init__(self, X, loss, penalty, fit_intercept):
+        self.X = X
+        self.loss = loss
+        self.penalty = penalty
+        self.fit_intercept = fit_intercept
+
+    @property
+    def shape(self):
+        """(p, K) of the coefficient matrix W."""
+        return self.X.shape[1], self.loss.n_outputs
+
+    def lam_max(self):
+        """Smallest λ with W = 0 optimal (inf when the penalty has no sparse part)."""
+        if self.penalty.ratio == 0:
+            return np.inf
+        eta = np.zeros(
+            (self.X.shape[0], self.loss.n_outputs)
+        ) + self.loss.null_intercept(self.fit_intercept)
+        return self.penalty.lam_max(np.asarray(self.X.T @ self.loss.gradient(eta)))
+
+    def start(self):
+        """The point W = 0 with its optimal intercepts."""
+        return np.zeros(self.shape), self.loss.null_intercept(self.fit_intercept)
+
+    def solve(self, lam, W=None, b=None, **options):
+        """(W, b, info) at λ from (W, b) (default: :meth:`start`).
+
+        ``options`` go to :func:`~sklearn_l2x._solvers.prox_newton.solve`.
+        """
+        W0, b0 = self.start()
+        self.penalty.lam = float(lam)
+        return solve(
+            self.X,
+            self.loss,
+            self.penalty,
+            W0 if W is None else W,
+            b0 if b is None else b,
+            fit_intercept=self.fit_intercept,
+            **options,
+        )
+
+    def path(self, lams, *, tol, max_iter):
+        """Solutions along the descending grid ``lams``, each warm-started."""
+        W, b = self.start()
+        coefs, intercepts, infos = [], [], []
+        gradient = None
+        for k, lam in enumerate(lams):
+            start = W
+            if k >= 2 and lams[k - 1] != lams[k - 2]:
+                start = self._predicted_start(W, coefs[-2].T, lams[k - 2 : k + 1])
+            W, b, info = self.solve(
+                lam,
+                start,
+                b,
+                tol=tol,
+                max_iter=max_iter,
+                chord=True,
+                polish=False,
+                gradient_hint=gradient,
+            )
+            gradient = info.pop("gradient", None)
+            coefs.append(W.T.copy())
+            intercepts.append(b.copy())
+            infos.append(info)
+        gaps = np.array([info["relative_gap"] for info in infos])
+        return Path(
+            np.asarray(lams), np.array(coefs), np.array(intercepts), gaps, infos
+        )
+
+    def _predicted_start(self, W, W_before, lams):
+        """The next point predicted from the last two, linearly in log λ.
+
+        Between changes of the support the solution moves smoothly in log λ,
+        so extrapolating the last two solutions (on the groups active now)
+        starts the next solve closer than the last solution does; the solver
+        certifies whatever it is given.
+        """
+        before, last, lam = lams
+        step = np.log(lam / last) / np.log(last / before)
+        active = (self.penalty.group_norms(W) > 0)[self.penalty.membership]
+        return np.where(active[:, None], W + step * (W - W_before), 0.0)
+
+
+def logistic_problem(X, Y, sample_weight, penalty, fit_intercept):
+    """The penalised log-loss problem for encoded targets Y (see ``encode_classes``)."""
+    return PenalisedProblem(
+        X, make_logistic_loss(Y, sample_weight), penalty, fit_intercept
+    )
+
+
+class ElasticNetProblem:
+    """The squared-loss elastic net on the weighted, centred design.
+
+    ``(1/S) Σ s_i ‖y_i − b − Wᵀx_i‖² + λ·[α‖W‖₁ + (1 − α)‖W‖²]``, one
+    independent problem per target. ``many_fits`` says several λ will be
+    solved on these data (a path): then the full Gram matrix is formed once
+    when n >= p, and every fit works in p-space (no pass over X per iteration).
+    """
+
+    def __init__(self, X, y, sample_weight, fit_intercept, many_fits=False):
+        Y = y[:, None] if y.ndim == 1 else y
+        self.single = y.ndim == 1
+        self.design = CentredDesign(X, sample_weight, fit_intercept)
+        S = self.design.sw_sum
+        self.y_mean = sample_weight @ Y / S if fit_intercept else np.zeros(Y.shape[1])
+        self.Y_tilde = self.design.sqrt_sw[:, None] * (Y - self.y_mean)
+        n_samples, n_features = X.shape
+        full = many_fits and n_features <= min(n_samples, _FULL_GRAM_MAX_FEATURES)
+        self.gram_cache = GramCache(self.design, full=full)
+        self._column_norms = None
+        self._correlation = None
+
+    def correlation(self):
+        """``X̃ᵀỸ/S`` (p, k), computed once."""
+        if self._correlation is None:
+            self._correlation = (
+                self.design.rmatmul(self.Y_tilde, centred=True) / self.design.sw_sum
+            )
+        return self._correlation
+
+    @property
+    def n_targets(self):
+        return self.Y_tilde.shape[1]
+
+    def column_norms(self):
+        if self._column_norms is None:
+            self._column_norms = self.design.column_squared_norms()
+        return self._column_norms
+
+    def lam_max(self, l1_ratio, positive):
+        """Smallest λ with w = 0 optimal for every target: ``2‖X̃ᵀỹ‖∞/(S·α)``."""
+        if l1_ratio == 0:
+            return np.inf
+        correlation = self.correlation() * self.design.sw_sum
+        if positive:
+            correlation = np.maximum(correlation, 0.0)
+        top = float(np.abs(correlation).max(initial=0.0))
+        return 2.0 * top / (self.design.sw_sum * l1_ratio)
+
+    def solve(self, lam, l1_ratio, W, *, tol, max_iter, positive):
+        """Coefficients (p, k) at λ from the start W, and per-target info."""
+        W = np.array(W, dtype=np.float64)
+        infos = []
+        for k in range(self.n_targets):
+            W[:, k], info = solve_target(
+                self.design,
+                self.Y_tilde[:, k],
+                lam,
+                l1_ratio,
+                W[:, k],
+                tol=tol,
+                max_iter=max_iter,
+                positive=positive,
+                gram_cache=self.gram_cache,
+                column_norms=self.column_norms() if lam * l1_ratio > 0 else None,
+                q=self.correlation()[:, k],
+            )
+            infos.append(info)
+        return W, infos
+
+    def intercepts(self, W):
+        """The intercepts that go with W (p, k): ``ȳ − x̄ᵀW``."""
+        return self.y_mean - self.design.x_mean @ W
+
+    def path(self, lams, l1_ratio, *, tol, max_iter, positive):
+        """Solutions along the descending grid ``lams``, each warm-started."""
+        if self.gram_cache.full is not None and l1_ratio > 0:
+            coefs, gaps, infos = self._path_on_gram(
+                lams, l1_ratio, tol, max_iter, positive
+            )
+        else:
+            W = np.zeros((self.design.X.shape[1], self.n_targets))
+            coefs, gaps, infos = [], [], []
+            for lam in lams:
+                W, target_infos = self.solve(
+                    lam, l1_ratio, W, tol=tol, max_iter=max_iter, positive=positive
+                )
+                coefs.append(W.copy())
+                gaps.append(max(info["relative_gap"] for info in target_infos))
+                infos.extend(target_infos)
+            coefs = np.array(coefs)
+        intercepts = np.array([self.intercepts(W) for W in coefs])
+        return Path(
+            np.asarray(lams),
+            np.transpose(coefs, (0, 2, 1)),
+            intercepts,
+            np.asarray(gaps),
+            infos,
+        )
+
+    def _path_on_gram(self, lams, l1_ratio, tol, max_iter, positive):
+        per_target = [
+            solve_path_on_gram(
+                self.design,
+                self.gram_cache,
+                self.Y_tilde[:, k],
+                self.correlation()[:, k],
+                lams,
+                l1_ratio,
+                tol=tol,
+                max_iter=max_iter,
+                positive=positive,
+                column_norms=self.column_norms(),
+            )
+            for k in range(self.n_targets)
+        ]
+        coefs = np.stack([coef for coef, _ in per_target], axis=2)  # (n_lams, p, k)
+        gaps = np.array(
+            [
+                max(infos[i]["relative_gap"] for _, infos in per_target)
+                for i in range(len(lams))
+            ]
+        )
+        infos = [info for _, infos in per_target for info in infos]
+        return coefs, gaps, infos
