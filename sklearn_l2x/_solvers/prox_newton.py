@@ -407,6 +407,237 @@ def _polish(loss, W, b, eta, primal, last_model):
     return W, b + delta_b, value
 
 
+# Tuning constants of the outer and inner loops (see ProxNewton).
+_FIRST_WORKING_SET = 10  # groups in the first working set (doubled each round)
+_INNER_BUDGET = 10  # Newton steps on one working set before a new certificate
+_STALL_FACTOR = 0.999  # a gap not below this share of the best one has stalled
+_STALL_ROUNDS = 5  # certificates without progress before the solver gives up
+# The inner loop hands over to the outer loop when the model's decrease is
+# below this share of the target gap: the duality gap that follows is several
+# times the model decrease (the dual point's own error).
+_HANDOVER = 0.05
+# ... or below this share of the current gap, unless a kept Hessian makes one
+# more (chord) step cheaper than the outer loop's full gradient.
+_CHORD_HANDOVER = 0.1
+_ARMIJO = 1e-4  # sufficient-decrease constant of the line search
+_MIN_STEP = 1e-10  # line-search steps below this: no descent left
+# Floor on the Hessian's diagonal, relative to the curvature bound: saturated
+# probabilities (separable data, tiny λ) make H nearly zero.
+_DAMPING = 1e-10
+_MAX_INNER = 500  # iterations of the model's inner solver (FISTA fallback)
+# The model is solved to a relative accuracy that tightens with the gap (a
+# forcing sequence), within these bounds.
+_FORCING = (1e-10, 1e-1)
+
+
+class _WorkingSet:
+    """The working set's groups, design columns and restricted penalty."""
+
+    def __init__(self, X, loss, penalty, group_ids, fit_intercept):
+        self.columns, self.penalty = penalty.restrict(group_ids)
+        self.X_ws, self.X_aug = _working_design(X, self.columns, fit_intercept)
+        # Σ_i s_i x_ij² per column (einsum: no squared copy of X_aug).
+        column_sq = (
+            np.asarray(self.X_aug.multiply(self.X_aug).T @ loss.scaled_sw[:, 0]).ravel()
+            if sp.issparse(self.X_aug)
+            else np.einsum("ij,ij,i->j", self.X_aug, self.X_aug, loss.scaled_sw[:, 0])
+        )
+        self.damping = (
+            _DAMPING * loss.lipschitz_factor * max(column_sq.max(initial=0.0), 1.0)
+        )
+
+
+class ProxNewton:
+    """Proximal Newton on working sets for ``loss(XW + b) + penalty(W)``.
+
+    :meth:`run` orchestrates the named steps: :meth:`_certify` (exact
+    intercept and duality gap, or a gradient hint), :meth:`_stopped`,
+    :meth:`_working_set`, :meth:`_inner_steps` (each: :meth:`_model`,
+    the model's minimiser, :meth:`_line_search`) and, at the end,
+    :func:`_polish`. Parameters as in :func:`solve`.
+    """
+
+    def __init__(
+        self, X, loss, penalty, *, fit_intercept, tol, max_iter, verbose, chord, polish
+    ):
+        self.X, self.loss, self.penalty = X, loss, penalty
+        self.fit_intercept = fit_intercept
+        self.max_iter, self.verbose = max_iter, verbose
+        self.chord, self.polish = chord, polish
+        n_outputs = loss.n_outputs
+        b_null = loss.null_intercept(fit_intercept)
+        self.null_value = loss.value(np.zeros((X.shape[0], n_outputs)) + b_null)
+        self.target = tol * max(self.null_value, np.finfo(float).tiny)
+        self.n_iter = 0
+        self.ws_size = _FIRST_WORKING_SET
+        self.best_gap, self.stalled = np.inf, 0
+        self.info = {"converged": False}
+        # The last Hessian, kept while the steps it gave were full Newton
+        # steps near the optimum: (working-set columns, its _ReducedModel).
+        self.kept_hessian = None
+        # The last working set and reduced model, for the final polish.
+        self.last_model = None
+
+    def run(self, W, b, gradient_hint=None):
+        """(W, b, info) from the start (W, b); see :func:`solve`."""
+        W = np.array(W, dtype=np.float64)
+        b = np.array(b, dtype=np.float64)
+        hint = gradient_hint
+        while True:
+            eta_w = np.asarray(self.X @ W)
+            if hint is not None:
+                # Along a path, the last solution's gradient ranks the
+                # violators well enough for the first working set: the first
+                # gap (a pass over X and an intercept fit) is skipped; the gap
+                # is taken to be at the chord threshold until certified.
+                gradient, hint = hint, None
+                eta, gap = eta_w + b, _CHORD_GAP * self.null_value
+                self.info.update(relative_gap=_CHORD_GAP)
+            else:
+                b, eta, gap, dual, gradient = self._certify(W, b, eta_w)
+                if gap <= self.target:
+                    W, b = self._finish(W, b, eta, dual)
+                    break
+                if self._stopped(gap):
+                    break
+            working_set = self._working_set(W, gradient)
+            W, b = self._inner_steps(working_set, W, b, eta, gap)
+            self.ws_size = min(self.penalty.n_groups, 2 * self.ws_size)
+        self.info["n_iter"] = self.n_iter
+        if self.fit_intercept:
+            # Equal models print equal numbers (softmax intercepts: mean zero).
+            b = self.loss.canonical_intercept(b)
+        return W, b, self.info
+
+    def _certify(self, W, b, eta_w):
+        """Exact intercept, then the duality gap at (W, b)."""
+        b = optimal_intercept(self.loss, eta_w, b, self.fit_intercept)
+        eta = eta_w + b
+        primal, dual, gap, gradient = duality_gap(
+            self.X, self.loss, self.penalty, W, eta, self.fit_intercept
+        )
+        if self.verbose:
+            print(
+                f"[prox-newton] step {self.n_iter}: "
+                f"objective {primal:.12g}, gap {gap:.3e}"
+            )
+        self.info.update(
+            gap=gap,
+            primal=primal,
+            relative_gap=gap / self.null_value,
+            gradient=gradient,
+        )
+        return b, eta, gap, dual, gradient
+
+    def _finish(self, W, b, eta, dual):
+        """Converged: the final polish (the dual point stays, the gap shrinks)."""
+        self.info["converged"] = True
+        if self.last_model is not None and self.polish:
+            W, b, primal = _polish(
+                self.loss, W, b, eta, self.info["primal"], self.last_model
+            )
+            gap = primal - dual
+            self.info.update(gap=gap, primal=primal, relative_gap=gap / self.null_value)
+        return W, b
+
+    def _stopped(self, gap):
+        """Out of steps, or the gap has not improved for _STALL_ROUNDS certificates."""
+        if gap < _STALL_FACTOR * self.best_gap:
+            self.best_gap, self.stalled = gap, 0
+        else:
+            self.stalled += 1
+        return self.n_iter >= self.max_iter or self.stalled >= _STALL_ROUNDS
+
+    def _working_set(self, W, gradient):
+        """Every active group and the worst violators of optimality."""
+        penalty = self.penalty
+        violation = penalty.kkt_violation(W, gradient)
+        active = penalty.group_norms(W) > 0
+        self.ws_size = min(penalty.n_groups, max(self.ws_size, 2 * int(active.sum())))
+        ranking = np.argsort(-np.where(active, np.inf, violation), kind="stable")
+        candidates = ranking[: self.ws_size]
+        group_ids = np.sort(
+            candidates[(violation[candidates] > 0) | active[candidates]]
+        )
+        if group_ids.size == 0:
+            group_ids = np.sort(ranking[:1])
+        return _WorkingSet(self.X, self.loss, penalty, group_ids, self.fit_intercept)
+
+    def _model(self, working_set, eta):
+        """The working set's reduced Newton model at η (a kept one near the optimum).
+
+        Close to the optimum on an unchanged working set, the Hessian of the
+        previous (full) Newton step is still accurate to the size of that
+        step: a chord step with it shrinks the error by that factor, for the
+        price of a gradient (forming H costs n·(mK)²).
+        """
+        kept, self.kept_hessian = self.kept_hessian, None
+        if kept is not None and np.array_equal(kept[0], working_set.columns):
+            return kept[1]
+        H = _hessian(working_set.X_aug, self.loss.hessian_weights(eta))
+        H[np.diag_indices_from(H)] += working_set.damping
+        return _ReducedModel(H, self.loss.n_outputs, self.fit_intercept)
+
+    def _inner_steps(self, working_set, W, b, eta, gap):
+        """Proximal Newton steps on the working set; returns the new (W, b)."""
+        loss, ws = self.loss, working_set
+        X_ws, restricted = ws.X_ws, ws.penalty
+        # Features outside the working set are zero: η depends on X_ws only.
+        W_ws = W[ws.columns]
+        eta_out = eta - np.asarray(X_ws @ W_ws) - b
+        for _ in range(_INNER_BUDGET):
+            self.n_iter += 1
+            eta = eta_out + np.asarray(X_ws @ W_ws) + b
+            grad_aug = np.asarray(ws.X_aug.T @ loss.gradient(eta))
+            model = self._model(ws, eta)
+            forcing = float(np.clip(self.info["relative_gap"], *_FORCING))
+            delta_W, delta_b = _quadratic_prox(
+                grad_aug, model, restricted, W_ws, max_inner=_MAX_INNER, tol=forcing
+            )
+            decrease = _model_decrease(grad_aug, delta_W, delta_b, restricted, W_ws)
+            step = (np.asarray(X_ws @ delta_W) + delta_b, delta_W)
+            t, resolvable = self._line_search(ws, eta, W_ws, step, decrease)
+            if t < _MIN_STEP:  # no descent left at this precision
+                break
+            W_ws = W_ws + t * delta_W
+            b = b + t * delta_b
+            self.last_model = (ws.columns, X_ws, ws.X_aug, model, restricted)
+            if self.chord and t == 1.0 and self.info["relative_gap"] <= _CHORD_GAP:
+                self.kept_hessian = (ws.columns, model)
+            if not resolvable or self._hand_over(decrease, gap):
+                break
+        W = np.zeros_like(W)
+        W[ws.columns] = W_ws
+        return W, b
+
+    def _line_search(self, working_set, eta, W_ws, step, decrease):
+        """Armijo backtracking on the true objective: (step size t, resolvable).
+
+        When the predicted decrease is below what the objective can resolve
+        in floating point, function values cannot judge the step: the model
+        is trusted and the step taken whole.
+        """
+        loss, restricted = self.loss, working_set.penalty
+        direction_eta, delta_W = step
+        current = loss.value(eta) + restricted.value(W_ws)
+        resolvable = _resolvable(decrease, current)
+        t = 1.0
+        while resolvable:
+            candidate = loss.value(eta + t * direction_eta) + restricted.value(
+                W_ws + t * delta_W
+            )
+            if candidate <= current + _ARMIJO * t * decrease or t < _MIN_STEP:
+                break
+            t *= 0.5
+        return t, resolvable
+
+    def _hand_over(self, decrease, gap):
+        """Whether the outer loop should certify now (see _HANDOVER)."""
+        if -decrease <= _HANDOVER * self.target or self.n_iter >= self.max_iter:
+            return True
+        return -decrease <= _CHORD_HANDOVER * gap and self.kept_hessian is None
+
+
 def solve(
     X,
     loss,
@@ -427,8 +658,8 @@ def solve(
     Parameters
     ----------
     X : ndarray or sparse matrix of shape (n, p)
-    loss : BinaryLogistic or Multinomial
-    penalty : GroupL2 or L1L2
+    loss : Loss
+    penalty : Penalty
     W : ndarray of shape (p, K)
         Starting point (not modified).
     b : ndarray of shape (K,)
@@ -463,156 +694,15 @@ def solve(
         ``gradient`` (``XᵀR`` at the last certified point, a hint for the next
         point of a path).
     """
-    W = np.array(W, dtype=np.float64)
-    b = np.array(b, dtype=np.float64)
-    n_samples = X.shape[0]
-    K = W.shape[1]
-    b_null = loss.null_intercept(fit_intercept)
-    null_value = loss.value(np.zeros((n_samples, K)) + b_null)
-    target = tol * max(null_value, np.finfo(float).tiny)
-    n_iter = 0
-    ws_size = 10
-    best_gap, stalled = np.inf, 0
-    info = {"converged": False}
-    # The last Hessian, kept while the steps it gave were full Newton steps
-    # near the optimum (see below): (working-set columns, its _ReducedModel).
-    kept_hessian = None
-    # The last working set's design and reduced model, for the final polish.
-    last_model = None
-    hint = gradient_hint
-    while True:
-        eta_w = np.asarray(X @ W)
-        if hint is not None:
-            # Along a path, the last solution's gradient ranks the violators
-            # well enough for the first working set: the first gap (a pass
-            # over X and an intercept fit) is skipped. The gap is taken to be
-            # at the chord threshold until the first certificate.
-            gradient, hint = hint, None
-            eta = eta_w + b
-            gap = _CHORD_GAP * null_value
-            info.update(relative_gap=_CHORD_GAP)
-        else:
-            b = optimal_intercept(loss, eta_w, b, fit_intercept)
-            eta = eta_w + b
-            primal, dual, gap, gradient = duality_gap(
-                X, loss, penalty, W, eta, fit_intercept
-            )
-            if verbose:
-                print(
-                    f"[prox-newton] step {n_iter}: "
-                    f"objective {primal:.12g}, gap {gap:.3e}"
-                )
-            info.update(
-                gap=gap, primal=primal, relative_gap=gap / null_value, gradient=gradient
-            )
-            if gap <= target:
-                info["converged"] = True
-                if last_model is not None and polish:
-                    W, b, primal = _polish(loss, W, b, eta, primal, last_model)
-                    # The dual point is unchanged: the gap shrinks by the decrease.
-                    gap = primal - dual
-                    info.update(gap=gap, primal=primal, relative_gap=gap / null_value)
-                break
-            if gap < 0.999 * best_gap:
-                best_gap, stalled = gap, 0
-            else:
-                stalled += 1
-            if n_iter >= max_iter or stalled >= 5:
-                break
-        # Working set: every active group and the worst violators.
-        violation = penalty.kkt_violation(W, gradient)
-        active = penalty.group_norms(W) > 0
-        ws_size = min(penalty.n_groups, max(ws_size, 2 * int(active.sum())))
-        ranking = np.argsort(-np.where(active, np.inf, violation), kind="stable")
-        candidates = ranking[:ws_size]
-        group_ids = np.sort(
-            candidates[(violation[candidates] > 0) | active[candidates]]
-        )
-        if group_ids.size == 0:
-            group_ids = np.sort(ranking[:1])
-        columns, restricted = penalty.restrict(group_ids)
-        X_ws, X_aug = _working_design(X, columns, fit_intercept)
-        # Σ_i s_i x_ij² per column (einsum: no squared copy of X_aug).
-        column_sq = (
-            np.asarray(X_aug.multiply(X_aug).T @ loss.scaled_sw[:, 0]).ravel()
-            if sp.issparse(X_aug)
-            else np.einsum("ij,ij,i->j", X_aug, X_aug, loss.scaled_sw[:, 0])
-        )
-        damping = 1e-10 * loss.lipschitz_factor * max(column_sq.max(initial=0.0), 1.0)
-        # Features outside the working set are zero, so η depends on X_ws only.
-        W_ws = W[columns]
-        eta_out = eta - np.asarray(X_ws @ W_ws) - b
-        inner_budget = 10
-        for _ in range(inner_budget):
-            n_iter += 1
-            eta = eta_out + np.asarray(X_ws @ W_ws) + b
-            residual = loss.gradient(eta)
-            grad_aug = np.asarray(X_aug.T @ residual)
-            if kept_hessian is not None and np.array_equal(kept_hessian[0], columns):
-                # Close to the optimum on an unchanged working set, the Hessian
-                # of the previous (full) Newton step is still accurate to the
-                # size of that step: a chord step with it shrinks the error by
-                # that factor, for the price of a gradient (forming H costs
-                # n·(mK)² and dominated warm-started paths).
-                model = kept_hessian[1]
-            else:
-                H = _hessian(X_aug, loss.hessian_weights(eta))
-                # Saturated probabilities (separable data, tiny λ) make H nearly
-                # zero; a floor relative to the curvature bound keeps steps
-                # finite.
-                H[np.diag_indices_from(H)] += damping
-                model = _ReducedModel(H, K, fit_intercept)
-            kept_hessian = None
-            delta_W, delta_b = _quadratic_prox(
-                grad_aug,
-                model,
-                restricted,
-                W_ws,
-                max_inner=500,
-                # Inexact Newton: the model is solved to a relative accuracy
-                # that tightens with the gap (a forcing sequence).
-                tol=float(np.clip(info["relative_gap"], 1e-10, 1e-1)),
-            )
-            direction_eta = np.asarray(X_ws @ delta_W) + delta_b
-            current = loss.value(eta) + restricted.value(W_ws)
-            decrease = _model_decrease(grad_aug, delta_W, delta_b, restricted, W_ws)
-            t = 1.0
-            # When the predicted decrease is below what the objective can
-            # resolve in floating point, function values cannot judge the
-            # step: trust the model and take it whole.
-            resolvable = _resolvable(decrease, current)
-            while resolvable:
-                candidate = loss.value(eta + t * direction_eta) + restricted.value(
-                    W_ws + t * delta_W
-                )
-                if candidate <= current + 1e-4 * t * decrease or t < 1e-10:
-                    break
-                t *= 0.5
-            if t < 1e-10:  # no descent left at this precision
-                break
-            W_ws = W_ws + t * delta_W
-            last_model = (columns, X_ws, X_aug, model, restricted)
-            b = b + t * delta_b
-            if chord and t == 1.0 and info["relative_gap"] <= _CHORD_GAP:
-                kept_hessian = (columns, model)
-            if not resolvable:
-                break
-            # −decrease bounds twice the model's suboptimality on the working
-            # set; the duality gap that follows is several times larger (the
-            # dual point's own error), so the outer loop takes over at a
-            # twentieth of the target (at half of it, multinomial path points
-            # often needed a second certificate). Between that and a tenth of
-            # the gap, a kept Hessian makes one more (chord) step cheaper than
-            # the outer loop's full gradient.
-            if -decrease <= 0.05 * target or n_iter >= max_iter:
-                break
-            if -decrease <= 0.1 * gap and kept_hessian is None:
-                break
-        W = np.zeros_like(W)
-        W[columns] = W_ws
-        ws_size = min(penalty.n_groups, 2 * ws_size)
-    info["n_iter"] = n_iter
-    if fit_intercept:
-        # Equal models print equal numbers (softmax intercepts: mean zero).
-        b = loss.canonical_intercept(b)
-    return W, b, info
+    solver = ProxNewton(
+        X,
+        loss,
+        penalty,
+        fit_intercept=fit_intercept,
+        tol=tol,
+        max_iter=max_iter,
+        verbose=verbose,
+        chord=chord,
+        polish=polish,
+    )
+    return solver.run(W, b, gradient_hint)
