@@ -368,11 +368,11 @@ def solve_target(
         gram_cache = GramCache(design)
     if q is None:
         q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
+    problem = (design, gram_cache, y_tilde, q)
     if a1 == 0 and a2 > 0 and not positive:
         # Pure ridge: one linear solve, not coordinate descent.
-        w = _ridge_solve(design, gram_cache, y_tilde, q, a2)
-        v, A, B = _correlations(design, gram_cache, y_tilde, q, w)
-        gap, _ = _gap(v, A, B, w, penalty, positive)
+        w = _ridge_solve(*problem, a2)
+        gap, _ = _gap(*_correlations(*problem, w), w, penalty, positive)
         info["relative_gap"] = max(2.0 * gap, 0.0) / null_value
         return w, info
     if positive:
@@ -387,46 +387,22 @@ def solve_target(
     n_iter = 0
     inner_factor = 0.15
     while True:
-        v, A, B = _correlations(design, gram_cache, y_tilde, q, w)
+        v, A, B = _correlations(*problem, w)
         gap, t = _gap(v, A, B, w, penalty, positive)
         relative_gap = max(2.0 * gap, 0.0) / null_value
         info["relative_gap"] = relative_gap
-        if relative_gap <= tol:
-            info["converged"] = True
-            break
-        if n_iter >= max_iter:
-            info["converged"] = False
+        info["converged"] = relative_gap <= tol
+        if info["converged"] or n_iter >= max_iter:
             break
         if screening and a1 > 0:
-            correlation = np.maximum(t * v, 0.0) if positive else np.abs(t * v)
-            radius = np.sqrt(2.0 * max(gap, 0.0) / S) * np.sqrt(column_norms)
-            newly = kept & (correlation + radius < a1)
-            if newly.any():
-                kept &= ~newly
-                w[newly] = 0.0
-        # Optimality violations (half units): non-zero features always stay.
-        gradient = -v if not positive else np.minimum(-v, 0.0)
-        violation = penalty.kkt_violation(w[:, None], gradient[:, None])
-        if positive:
-            violation = np.where(w > 0, np.abs(a2 * w + a1 - v), violation)
-        active = w != 0
-        ws_size = min(int(kept.sum()), max(ws_size, 2 * int(active.sum())))
-        score = np.where(active, np.inf, np.where(kept, violation, -1.0))
-        order = np.argsort(-score, kind="stable")[:ws_size]
-        columns = np.sort(order[(score[order] > 0) | active[order]])
-        if columns.size == 0:
-            columns = np.sort(order[:1])
-        # When no violator is left outside the working set, it holds the whole
-        # problem's support as far as we can tell: solve it to the end (one
-        # more pass over X then certifies it) instead of by fractions.
-        finish = columns.size == kept.sum() or int(np.sum(score > 0)) <= np.sum(
-            score[columns] > 0
+            newly = kept & _screened(t * v, gap, S, column_norms, a1, positive)
+            kept &= ~newly
+            w[newly] = 0.0
+        columns, finish, ws_size = _cd_working_set(
+            w, v, kept, penalty, positive, ws_size
         )
         coef, epochs = _inner(
-            design,
-            gram_cache,
-            y_tilde,
-            q,
+            *problem,
             columns,
             w[columns],
             a1,
@@ -450,6 +426,43 @@ def solve_target(
     info["n_iter"] = n_iter
     info["n_screened"] = int((~kept).sum())
     return w, info
+
+
+def _screened(correlation, gap, S, column_norms, a1, positive):
+    """Gap-safe screening: the features that are zero at the optimum.
+
+    The dual is 1-strongly concave, so ``‖θ − θ*‖ <= √(2·gap·S)`` and feature
+    j is zero at the optimum when ``|v_j| + ‖x̃_j‖·√(2·gap/S) < a₁``.
+    """
+    correlation = np.maximum(correlation, 0.0) if positive else np.abs(correlation)
+    radius = np.sqrt(2.0 * max(gap, 0.0) / S) * np.sqrt(column_norms)
+    return correlation + radius < a1
+
+
+def _cd_working_set(w, v, kept, penalty, positive, ws_size):
+    """(columns, finish, size): the non-zero features and the worst violators.
+
+    ``finish`` says no violator is left outside the working set: it holds the
+    whole problem's support as far as can be told, so it is solved to the end
+    (one more pass over X then certifies it) instead of by fractions.
+    """
+    a1, a2 = penalty.group_strength, penalty.ridge
+    # Optimality violations (half units): non-zero features always stay.
+    gradient = -v if not positive else np.minimum(-v, 0.0)
+    violation = penalty.kkt_violation(w[:, None], gradient[:, None])
+    if positive:
+        violation = np.where(w > 0, np.abs(a2 * w + a1 - v), violation)
+    active = w != 0
+    ws_size = min(int(kept.sum()), max(ws_size, 2 * int(active.sum())))
+    score = np.where(active, np.inf, np.where(kept, violation, -1.0))
+    order = np.argsort(-score, kind="stable")[:ws_size]
+    columns = np.sort(order[(score[order] > 0) | active[order]])
+    if columns.size == 0:
+        columns = np.sort(order[:1])
+    finish = columns.size == kept.sum() or int(np.sum(score > 0)) <= np.sum(
+        score[columns] > 0
+    )
+    return columns, finish, ws_size
 
 
 def solve_path_on_gram(

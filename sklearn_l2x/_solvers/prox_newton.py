@@ -203,33 +203,20 @@ def _active_set_newton(g, H, penalty, W, tol=0.0, max_steps=20, max_changes=8):
     shape = W.shape
     flat_g = g.ravel()
     radius = penalty.group_strength * penalty.weights + np.finfo(float).eps
-    # Entering groups: a step 1/trace(H_gg) >= 1/λ_max(H_gg) decreases the
-    # model along each group (the diagonal of H is the intercept-free part).
-    trace = np.bincount(
-        penalty.membership,
-        weights=np.diag(H).reshape(shape).sum(axis=1),
-        minlength=penalty.n_groups,
-    )
-    group_step = 1.0 / np.maximum(trace, np.finfo(float).tiny)
-    row_step = group_step[penalty.membership][:, None]
+    row_step, group_step = _entry_steps(H, penalty, shape)
     V = W.copy()
     changes = 0
     step_size = np.inf
     first_mapping = None
     for _ in range(max_steps):
         model_gradient = (flat_g + H @ (V - W).ravel()).reshape(shape)
-        # Zero coordinates that a block proximal-gradient step moves are not
-        # optimal at zero; the step's size (in gradient units) is how far
-        # their gradient exceeds the penalty's radius.
-        stepped = penalty.prox(V - row_step * model_gradient, group_step)
-        moved = (V == 0) & (stepped != 0)
-        excess = penalty.group_norms(np.where(moved, stepped, 0.0)) / group_step
+        stepped, moved, excess, mapping = _block_prox_point(
+            V, model_gradient, penalty, row_step, group_step
+        )
         entering = excess > 1e-9 * radius
         scale = np.max(np.abs(V), initial=0.0)
-        # The block proximal-gradient mapping measures how far the model is
-        # from its minimum (as in FISTA): solved to the relative accuracy
-        # ``tol`` is enough for an inexact Newton step.
-        mapping = float(np.max(np.abs((stepped - V) / row_step), initial=0.0))
+        # Solved to the relative accuracy ``tol`` of the block
+        # proximal-gradient mapping is enough for an inexact Newton step.
         if first_mapping is None:
             first_mapping = mapping
         elif mapping <= tol * first_mapping:
@@ -249,18 +236,13 @@ def _active_set_newton(g, H, penalty, W, tol=0.0, max_steps=20, max_changes=8):
             continue
         if converged:
             return V - W
-        free, pen_gradient, system = penalty.newton_terms(V, base=H)
-        index = np.flatnonzero(free.ravel())
-        if index.size == 0:
-            # Nothing is free and no group enters: zero is the minimiser.
-            return V - W
-        residual = model_gradient.ravel()[index] + pen_gradient
         try:
-            step = _solve_spd(system, -residual)
+            candidate, step_size = _face_newton_step(V, model_gradient, H, penalty)
         except np.linalg.LinAlgError:
             return None
-        candidate = V.copy()
-        candidate.ravel()[index] += step
+        if candidate is None:
+            # Nothing is free and no group enters: zero is the minimiser.
+            return V - W
         dropped = penalty.reversed(V, candidate)
         if dropped.any():
             if changes == max_changes:
@@ -268,8 +250,55 @@ def _active_set_newton(g, H, penalty, W, tol=0.0, max_steps=20, max_changes=8):
             changes += 1
             candidate[dropped] = 0.0
         V = candidate
-        step_size = float(np.max(np.abs(step)))
     return None
+
+
+def _entry_steps(H, penalty, shape):
+    """Per-row and per-group steps ``1/trace(H_gg)`` for groups entering the face.
+
+    A step ``1/trace(H_gg) >= 1/λ_max(H_gg)`` decreases the model along each
+    group (the diagonal of H is the intercept-free part).
+    """
+    trace = np.bincount(
+        penalty.membership,
+        weights=np.diag(H).reshape(shape).sum(axis=1),
+        minlength=penalty.n_groups,
+    )
+    group_step = 1.0 / np.maximum(trace, np.finfo(float).tiny)
+    return group_step[penalty.membership][:, None], group_step
+
+
+def _block_prox_point(V, model_gradient, penalty, row_step, group_step):
+    """The block proximal-gradient point of the model at V, and what it says.
+
+    Returns the point, the mask of zero coordinates it moves (they are not
+    optimal at zero), per group how far their gradient exceeds the penalty's
+    radius (the step's size in gradient units), and the size of the
+    proximal-gradient mapping (how far the model is from its minimum, as in
+    FISTA).
+    """
+    stepped = penalty.prox(V - row_step * model_gradient, group_step)
+    moved = (V == 0) & (stepped != 0)
+    excess = penalty.group_norms(np.where(moved, stepped, 0.0)) / group_step
+    mapping = float(np.max(np.abs((stepped - V) / row_step), initial=0.0))
+    return stepped, moved, excess, mapping
+
+
+def _face_newton_step(V, model_gradient, H, penalty):
+    """One Newton step on the face of V's support: (candidate, largest step).
+
+    (None, 0) when no coordinate is free; raises ``LinAlgError`` when the
+    face's system is not positive definite.
+    """
+    free, pen_gradient, system = penalty.newton_terms(V, base=H)
+    index = np.flatnonzero(free.ravel())
+    if index.size == 0:
+        return None, 0.0
+    residual = model_gradient.ravel()[index] + pen_gradient
+    step = _solve_spd(system, -residual)
+    candidate = V.copy()
+    candidate.ravel()[index] += step
+    return candidate, float(np.max(np.abs(step)))
 
 
 def _fista(g, H, penalty, W, max_inner, tol):
