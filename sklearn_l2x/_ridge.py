@@ -4,48 +4,19 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
 
-from . import _selection
 from ._dask import dask_sufficient_stats, is_dask_collection
 from ._groups import resolve_groups
+from ._ridge_engine import fit_spectrum, kfold_curve
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.banded import BandedRidge
-from ._solvers.spectral import (
-    RowProjector,
-    SufficientStats,
-    coefficients,
-    decompose,
-)
+from ._solvers.spectral import SufficientStats, decompose
 from ._validation import check_sample_weight
 
 __all__ = ["AdaptiveRidge"]
-
-
-def _fresh(array):
-    """A copy in freshly allocated memory (dense C order, or sparse)."""
-    return array.copy() if sp.issparse(array) else np.array(array, order="C")
-
-
-def _decompose_fold(X, y, sample_weight, fit_intercept):
-    """decompose, computed the same way in any process.
-
-    BLAS rounds differently with another thread count, and on inputs that
-    sit in differently aligned buffers (joblib's and dask's workers receive
-    arrays unpickled into such buffers, and run with fewer threads): copying
-    the inputs to fresh memory and using one BLAS thread makes k-fold results
-    bit-for-bit the same for every ``n_jobs`` and backend.
-    """
-    with threadpool_limits(limits=1, user_api="blas"):
-        spectrum = decompose(
-            _fresh(X), _fresh(y), _fresh(sample_weight), fit_intercept=fit_intercept
-        )
-    return spectrum
 
 
 class AdaptiveRidge(RegressorMixin, BaseEstimator):
@@ -447,82 +418,49 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             )
 
     def _kfold_curve(self, X, y2d, sample_weight):
-        cv = check_cv(5 if self.cv is None else self.cv)
-        folds = list(cv.split(X, y2d))
-        spectra = Parallel(n_jobs=self.n_jobs)(
-            delayed(_decompose_fold)(
-                X[train],
-                y2d[train],
-                sample_weight[train],
-                fit_intercept=self.fit_intercept,
-            )
-            for train, _ in folds
+        folds = list(check_cv(5 if self.cv is None else self.cv).split(X, y2d))
+        return kfold_curve(
+            X, y2d, sample_weight, folds, self.fit_intercept, self.n_jobs
         )
-        test_sets = [(X[test], y2d[test], sample_weight[test]) for _, test in folds]
-        return _selection.KFoldCurve(spectra, test_sets)
 
     def _finish_fit(self, spectrum, dtype, y_ndim, fold_curve, banded=None):
-        """Choose alpha (unless fixed) and set every fitted attribute."""
-        n_targets = spectrum.t.shape[1]
-        sw_sum = spectrum.sw_sum
+        """Choose alpha (unless fixed) and set exactly the fitted attributes."""
+        fit = fit_spectrum(
+            spectrum,
+            lam=self.lam,
+            criterion=self.criterion_,
+            fit_intercept=self.fit_intercept,
+            fold_curve=fold_curve,
+            lam_bounds=self.lam_bounds,
+            per_target=self.lam_per_target,
+            banded=banded,
+        )
+        if fit.boundary is not None:
+            self._warn_boundary(*fit.boundary)
         single = y_ndim == 1
 
         def shaped(values):
             return values[0] if single else values
 
-        if self.lam is not None:
-            alpha = np.full(n_targets, float(self.lam) * sw_sum)
-            best = grid = grid_values = None
-            on_boundary = np.zeros(n_targets, dtype=bool)
-        else:
-            objective, sign = self._objective(spectrum, fold_curve)
-            alpha_range = self._alpha_range(spectrum)
-            alpha, best, grid, grid_values, on_boundary = _selection.search(
-                objective,
-                n_targets,
-                alpha_range,
-                per_target=self.lam_per_target,
-            )
-            best, grid_values = sign * best, sign * grid_values
-            if spectrum.d2.size == 0:  # nothing to shrink: λ is irrelevant
-                on_boundary[:] = False
-            if np.any(on_boundary) and banded is None:
-                self._warn_boundary(int(on_boundary.sum()), n_targets, "target(s)")
-        self.lam_path_ = None if grid is None else grid / sw_sum
+        self.lam_path_ = fit.lam_path
+        path = fit.criterion_path
         self.criterion_path_ = (
-            None
-            if grid_values is None
-            else (grid_values[:, 0] if single else grid_values)
+            None if path is None else (path[:, 0] if single else path)
         )
-
-        if banded is not None and self.lam is None:
-            self._finish_banded(banded, spectrum, alpha, dtype, single)
-            return
-        coef, intercept = coefficients(spectrum, alpha)
-        self.coef_ = (coef[:, 0] if single else coef.T).astype(dtype, copy=False)
-        intercept = intercept.astype(dtype)
+        self.coef_ = shaped(fit.coef).astype(dtype, copy=False)
+        intercept = fit.intercept.astype(dtype)
         self.intercept_ = float(intercept[0]) if single else intercept
-        self.alpha_ = shaped(alpha)
-        self.lam_ = shaped(alpha / sw_sum)
-        self.effective_dof_ = shaped(
-            _selection.effective_dof(spectrum, alpha[None, :])[0]
-        )
-        self.lam_on_boundary_ = shaped(on_boundary)
-        self.criterion_value_ = None if best is None else shaped(best)
-        if self.criterion_ == "evidence" and self.lam is None:
-            projector = RowProjector(spectrum)
-            sigma2 = _selection.noise_variance(spectrum, alpha, self.fit_intercept)
-            n_features = spectrum.x_mean.shape[0]
-            bases = [
-                (projector, spectrum.d2 / a, np.full(n_features, 1 / np.sqrt(a)))
-                for a in alpha
-            ]
-            self._store_posterior(spectrum, sigma2, bases, single)
-
-    def _alpha_range(self, spectrum):
-        if self.lam_bounds is None:
-            return _selection.default_alpha_range(spectrum)
-        return tuple(float(b) * spectrum.sw_sum for b in self.lam_bounds)
+        self.alpha_ = shaped(fit.alpha)
+        self.lam_ = shaped(fit.alpha / spectrum.sw_sum)
+        self.effective_dof_ = shaped(fit.dof)
+        self.lam_on_boundary_ = shaped(fit.on_boundary)
+        self.criterion_value_ = None if fit.best is None else shaped(fit.best)
+        # Only evidence fits have a noise model: no stale one from an earlier fit.
+        self._posterior = fit.posterior
+        if fit.posterior is None:
+            self.__dict__.pop("noise_variance_", None)
+        else:
+            self.noise_variance_ = shaped(fit.posterior.sigma2)
 
     def _warn_boundary(self, count, total, what):
         warnings.warn(
@@ -534,99 +472,6 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             UserWarning,
             stacklevel=4,
         )
-
-    def _finish_banded(self, banded, spectrum, alpha_start, dtype, single):
-        """One alpha per group, by L-BFGS-B from the best single alpha."""
-        n_targets = spectrum.t.shape[1]
-        sw_sum = spectrum.sw_sum
-        log_bounds = tuple(np.log(self._alpha_range(spectrum)))
-        runs = (
-            [[t] for t in range(n_targets)]
-            if self.lam_per_target
-            else [list(range(n_targets))]
-        )
-        n_features = spectrum.x_mean.shape[0]
-        coef = np.empty((n_targets, n_features))
-        intercept = np.empty(n_targets)
-        log_alpha = np.empty((n_targets, banded.n_groups))
-        dof = np.empty(n_targets)
-        best = np.empty(n_targets)
-        sigma2 = np.empty(n_targets)
-        bases = [None] * n_targets
-        for columns in runs:
-            start = np.full(banded.n_groups, np.log(alpha_start[columns[0]]))
-            solution, _ = banded.optimise(self.criterion_, columns, start, log_bounds)
-            scaled, scale = banded.spectrum(solution)
-            coef_z, intercept_z = coefficients(scaled, 1.0)
-            one = np.ones((1, len(columns)))
-            if self.criterion_ == "evidence":
-                values = _selection.log_evidence(scaled, one, self.fit_intercept)
-                noise = _selection.noise_variance(
-                    scaled, np.ones(scaled.t.shape[1]), self.fit_intercept
-                )
-            else:
-                values = _selection.gcv(scaled, one, self.fit_intercept)
-            projector = (
-                RowProjector(scaled, copy_data=False)
-                if self.criterion_ == "evidence"
-                else None
-            )
-            run_dof = _selection.effective_dof(scaled, np.ones((1, 1)))[0, 0]
-            for column in columns:
-                coef[column] = scale * coef_z[:, column]
-                intercept[column] = intercept_z[column]
-                log_alpha[column] = solution
-                dof[column] = run_dof
-                best[column] = values[0, column]
-                if projector is not None:
-                    sigma2[column] = noise[column]
-                    bases[column] = (projector, scaled.d2, scale)
-        alpha = np.exp(log_alpha)
-        at_low = np.isclose(log_alpha, log_bounds[0], atol=1e-6)
-        at_high = np.isclose(log_alpha, log_bounds[1], atol=1e-6)
-        if np.any(at_low):
-            self._warn_boundary(int(at_low.sum()), at_low.size, "group strengths")
-
-        def shaped(values):
-            return values[0] if single else values
-
-        self.coef_ = shaped(coef).astype(dtype, copy=False)
-        intercept = intercept.astype(dtype)
-        self.intercept_ = float(intercept[0]) if single else intercept
-        self.alpha_ = shaped(alpha)
-        self.lam_ = shaped(alpha / sw_sum)
-        self.effective_dof_ = shaped(dof)
-        self.criterion_value_ = shaped(best)
-        self.lam_on_boundary_ = shaped(at_low | at_high)
-        if self.criterion_ == "evidence":
-            self._store_posterior(spectrum, sigma2, bases, single)
-
-    def _objective(self, spectrum, fold_curve):
-        """The criterion to minimise and the sign that restores its meaning."""
-        fit_intercept = self.fit_intercept
-        if self.criterion_ == "gcv":
-            return lambda a: _selection.gcv(spectrum, a, fit_intercept), 1.0
-        if self.criterion_ == "loo":
-            return lambda a: _selection.loo(spectrum, a, fit_intercept), 1.0
-        if self.criterion_ == "evidence":
-            return lambda a: -_selection.log_evidence(spectrum, a, fit_intercept), -1.0
-        return fold_curve, 1.0
-
-    def _store_posterior(self, spectrum, sigma2, bases, single):
-        """Keep what predict(return_std=True) needs.
-
-        ``bases[t] = (project, e, scale)`` describes target t's posterior in
-        the coordinates ``u = scale ∘ (x − x̄)`` where the prior is N(0, σ²I),
-        ``project`` mapping rows to ``Vᵀu`` (a :class:`RowProjector`):
-        ``x̃ᵀΣx̃ = Σ_j (v_jᵀu)²/(1 + e_j) + ‖u‖² − ‖Vᵀu‖²``.
-        """
-        self.noise_variance_ = sigma2[0] if single else sigma2
-        self._posterior = {
-            "bases": bases,
-            "sigma2": sigma2,
-            "x_mean": spectrum.x_mean,
-            "sw_sum": spectrum.sw_sum,
-        }
 
     # -- prediction ----------------------------------------------------------------
 
@@ -667,24 +512,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 f"with lam=None; this model was fitted with criterion="
                 f"{self.criterion_!r} and lam={self.lam!r}."
             )
-        post = self._posterior
-        x_mean = post["x_mean"]
-        extra = 1.0 / post["sw_sum"] if self.fit_intercept else 0.0
-        y_std = np.empty((X.shape[0], len(post["bases"])))
-        for target, (projector, e, scale) in enumerate(post["bases"]):
-            projection = projector(X, x_mean, scale)
-            scale2 = scale**2
-            if sp.issparse(X):
-                sq_norm = np.asarray(X.multiply(X) @ scale2).ravel()
-                sq_norm -= 2 * np.asarray(X @ (x_mean * scale2)).ravel()
-                sq_norm += x_mean**2 @ scale2
-            else:
-                sq_norm = ((X - x_mean) ** 2) @ scale2
-            in_span = np.sum(projection**2, axis=1)
-            quad = (projection**2) @ (1.0 / (1.0 + e)) + np.maximum(
-                sq_norm - in_span, 0.0
-            )
-            y_std[:, target] = np.sqrt(post["sigma2"][target] * (1.0 + extra + quad))
+        y_std = self._posterior.predictive_std(X)
         if np.ndim(self.intercept_) == 0:
             y_std = y_std[:, 0]
         return y_pred, y_std

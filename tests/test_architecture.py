@@ -24,6 +24,8 @@ LOWER_LAYERS = [
     "_validation.py",
     "_problem.py",
     "_cv.py",
+    "_ridge_engine.py",
+    "_dask.py",
     "_solvers",
 ]
 ESTIMATOR_MODULES = {

@@ -460,3 +460,22 @@ def test_flat_evidence_towards_zero_picks_the_plateau_end_not_a_degenerate_lam()
     assert model.lam_ > 100 * low
     best = model.criterion_path_.max()
     assert model.criterion_value_ >= best - 1e-9 * abs(best) * 2
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ({"criterion": "evidence"}, {"criterion": "gcv"}),
+        ({"criterion": "evidence"}, {"lam": 0.1}),
+        ({"criterion": "evidence", "groups": [0, 0, 1, 1, 2] * 2}, {"cv": 3}),
+    ],
+)
+def test_refit_leaves_exactly_the_attributes_of_its_configuration(first, second):
+    X, y = make_regression(n_samples=60, n_features=10, noise=5.0, random_state=0)
+    fresh = AdaptiveRidge(**second).fit(X, y)
+    model = AdaptiveRidge(**first).fit(X, y)
+    model.set_params(**{**AdaptiveRidge().get_params(), **second}).fit(X, y)
+    assert set(vars(model)) == set(vars(fresh))
+    assert not hasattr(model, "noise_variance_")
+    with pytest.raises(ValueError, match="return_std=True needs"):
+        model.predict(X, return_std=True)

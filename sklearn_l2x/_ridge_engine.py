@@ -1,0 +1,260 @@
+"""Ridge below AdaptiveRidge's face: from a spectrum to a chosen model.
+
+:func:`fit_spectrum` turns one :class:`~sklearn_l2x._solvers.spectral.Spectrum`
+(and, for banded ridge, a :class:`~sklearn_l2x._solvers.banded.BandedRidge`)
+into a :class:`RidgeFit`: λ fixed, or searched continuously for the criterion
+(GCV, leave-one-out, evidence, a k-fold curve), one per target or shared, or
+one per feature group; the coefficients; and for the evidence the Gaussian
+posterior (:class:`Posterior`) that predictive standard deviations need.
+:func:`kfold_curve` builds the k-fold criterion from one decomposition per
+training fold. Nothing here knows scikit-learn's estimator API.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
+
+from . import _selection
+from ._solvers.spectral import RowProjector, coefficients, decompose
+
+
+@dataclass
+class RidgeFit:
+    """A fitted ridge model for k targets, in per-target arrays.
+
+    ``alpha`` (= S·λ) has shape (k,), or (k, n_groups) for banded ridge, like
+    ``on_boundary``; ``best`` is the criterion's value at the optimum (None for
+    a fixed λ). ``boundary`` is (count, total, what) when optima sit at an end
+    of the search range, for the estimator to warn about.
+    """
+
+    coef: np.ndarray  # (k, p)
+    intercept: np.ndarray  # (k,)
+    alpha: np.ndarray
+    dof: np.ndarray  # (k,)
+    best: np.ndarray | None
+    on_boundary: np.ndarray
+    lam_path: np.ndarray | None = None
+    criterion_path: np.ndarray | None = None  # (m, k)
+    posterior: "Posterior | None" = None
+    boundary: tuple | None = None
+
+
+def _fresh(array):
+    """A copy in freshly allocated memory (dense C order, or sparse)."""
+    return array.copy() if sp.issparse(array) else np.array(array, order="C")
+
+
+def _decompose_fold(X, y, sample_weight, fit_intercept):
+    """decompose, computed the same way in any process.
+
+    BLAS rounds differently with another thread count, and on inputs that
+    sit in differently aligned buffers (joblib's and dask's workers receive
+    arrays unpickled into such buffers, and run with fewer threads): copying
+    the inputs to fresh memory and using one BLAS thread makes k-fold results
+    bit-for-bit the same for every ``n_jobs`` and backend.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        spectrum = decompose(
+            _fresh(X), _fresh(y), _fresh(sample_weight), fit_intercept=fit_intercept
+        )
+    return spectrum
+
+
+def kfold_curve(X, y2d, sample_weight, folds, fit_intercept, n_jobs):
+    """The k-fold held-out error as a function of alpha (one decomposition per fold)."""
+    spectra = Parallel(n_jobs=n_jobs)(
+        delayed(_decompose_fold)(
+            X[train], y2d[train], sample_weight[train], fit_intercept=fit_intercept
+        )
+        for train, _ in folds
+    )
+    test_sets = [(X[test], y2d[test], sample_weight[test]) for _, test in folds]
+    return _selection.KFoldCurve(spectra, test_sets)
+
+
+def _objective(spectrum, criterion, fold_curve, fit_intercept):
+    """The criterion to minimise and the sign that restores its meaning."""
+    if criterion == "gcv":
+        return lambda a: _selection.gcv(spectrum, a, fit_intercept), 1.0
+    if criterion == "loo":
+        return lambda a: _selection.loo(spectrum, a, fit_intercept), 1.0
+    if criterion == "evidence":
+        return lambda a: -_selection.log_evidence(spectrum, a, fit_intercept), -1.0
+    return fold_curve, 1.0
+
+
+def alpha_range(spectrum, lam_bounds):
+    """The search range of alpha: ``lam_bounds`` times S, or the default."""
+    if lam_bounds is None:
+        return _selection.default_alpha_range(spectrum)
+    return tuple(float(b) * spectrum.sw_sum for b in lam_bounds)
+
+
+def fit_spectrum(
+    spectrum,
+    *,
+    lam,
+    criterion,
+    fit_intercept,
+    fold_curve=None,
+    lam_bounds=None,
+    per_target=True,
+    banded=None,
+):
+    """The ridge model at ``lam``, or at the λ the criterion chooses (see module)."""
+    n_targets = spectrum.t.shape[1]
+    if lam is not None:
+        alpha = np.full(n_targets, float(lam) * spectrum.sw_sum)
+        return _at_alpha(spectrum, alpha, None, np.zeros(n_targets, dtype=bool))
+    objective, sign = _objective(spectrum, criterion, fold_curve, fit_intercept)
+    search_range = alpha_range(spectrum, lam_bounds)
+    alpha, best, grid, grid_values, on_boundary = _selection.search(
+        objective, n_targets, search_range, per_target=per_target
+    )
+    if spectrum.d2.size == 0:  # nothing to shrink: λ is irrelevant
+        on_boundary[:] = False
+    if banded is not None:
+        fit = _banded(
+            banded, spectrum, alpha, criterion, fit_intercept, search_range, per_target
+        )
+    else:
+        fit = _at_alpha(spectrum, alpha, sign * best, on_boundary)
+        if np.any(on_boundary):
+            fit.boundary = (int(on_boundary.sum()), n_targets, "target(s)")
+        if criterion == "evidence":
+            fit.posterior = _single_alpha_posterior(spectrum, alpha, fit_intercept)
+    fit.lam_path = grid / spectrum.sw_sum
+    fit.criterion_path = sign * grid_values
+    return fit
+
+
+def _at_alpha(spectrum, alpha, best, on_boundary):
+    coef, intercept = coefficients(spectrum, alpha)
+    dof = _selection.effective_dof(spectrum, alpha[None, :])[0]
+    return RidgeFit(coef.T, intercept, alpha, dof, best, on_boundary)
+
+
+def _single_alpha_posterior(spectrum, alpha, fit_intercept):
+    projector = RowProjector(spectrum)
+    sigma2 = _selection.noise_variance(spectrum, alpha, fit_intercept)
+    n_features = spectrum.x_mean.shape[0]
+    bases = [
+        (projector, spectrum.d2 / a, np.full(n_features, 1 / np.sqrt(a))) for a in alpha
+    ]
+    return Posterior(bases, sigma2, spectrum.x_mean, spectrum.sw_sum, fit_intercept)
+
+
+def _banded_run(banded, criterion, columns, start, log_bounds, fit_intercept):
+    """One L-BFGS-B search of the group strengths for the targets ``columns``."""
+    solution, _ = banded.optimise(criterion, columns, start, log_bounds)
+    scaled, scale = banded.spectrum(solution)
+    coef_z, intercept_z = coefficients(scaled, 1.0)
+    one = np.ones((1, len(columns)))
+    noise = projector = None
+    if criterion == "evidence":
+        values = _selection.log_evidence(scaled, one, fit_intercept)
+        noise = _selection.noise_variance(
+            scaled, np.ones(scaled.t.shape[1]), fit_intercept
+        )
+        projector = RowProjector(scaled, copy_data=False)
+    else:
+        values = _selection.gcv(scaled, one, fit_intercept)
+    run_dof = _selection.effective_dof(scaled, np.ones((1, 1)))[0, 0]
+    return (
+        solution,
+        scaled,
+        scale,
+        coef_z,
+        intercept_z,
+        values,
+        noise,
+        projector,
+        run_dof,
+    )
+
+
+def _banded(
+    banded, spectrum, alpha_start, criterion, fit_intercept, search_range, per_target
+):
+    """One alpha per group, by L-BFGS-B from the best single alpha."""
+    n_targets = spectrum.t.shape[1]
+    log_bounds = tuple(np.log(search_range))
+    runs = [[t] for t in range(n_targets)] if per_target else [list(range(n_targets))]
+    coef = np.empty((n_targets, spectrum.x_mean.shape[0]))
+    intercept, dof, best, sigma2 = (np.empty(n_targets) for _ in range(4))
+    log_alpha = np.empty((n_targets, banded.n_groups))
+    bases = [None] * n_targets
+    for columns in runs:
+        start = np.full(banded.n_groups, np.log(alpha_start[columns[0]]))
+        (
+            solution,
+            scaled,
+            scale,
+            coef_z,
+            intercept_z,
+            values,
+            noise,
+            projector,
+            run_dof,
+        ) = _banded_run(banded, criterion, columns, start, log_bounds, fit_intercept)
+        for column in columns:
+            coef[column] = scale * coef_z[:, column]
+            intercept[column] = intercept_z[column]
+            log_alpha[column] = solution
+            dof[column] = run_dof
+            best[column] = values[0, column]
+            if projector is not None:
+                sigma2[column] = noise[column]
+                bases[column] = (projector, scaled.d2, scale)
+    at_low = np.isclose(log_alpha, log_bounds[0], atol=1e-6)
+    at_high = np.isclose(log_alpha, log_bounds[1], atol=1e-6)
+    fit = RidgeFit(coef, intercept, np.exp(log_alpha), dof, best, at_low | at_high)
+    if np.any(at_low):
+        fit.boundary = (int(at_low.sum()), at_low.size, "group strengths")
+    if criterion == "evidence":
+        fit.posterior = Posterior(
+            bases, sigma2, spectrum.x_mean, spectrum.sw_sum, fit_intercept
+        )
+    return fit
+
+
+class Posterior:
+    """The Gaussian posterior of evidence-fitted ridge, for predictive spreads.
+
+    ``bases[t] = (project, e, scale)`` describes target t's posterior in the
+    coordinates ``u = scale ∘ (x − x̄)`` where the prior is N(0, σ²I),
+    ``project`` mapping rows to ``Vᵀu`` (a :class:`RowProjector`):
+    ``x̃ᵀΣx̃ = Σ_j (v_jᵀu)²/(1 + e_j) + ‖u‖² − ‖Vᵀu‖²``.
+    """
+
+    def __init__(self, bases, sigma2, x_mean, sw_sum, fit_intercept):
+        self.bases = bases
+        self.sigma2 = sigma2
+        self.x_mean = x_mean
+        self.sw_sum = sw_sum
+        self.fit_intercept = fit_intercept
+
+    def predictive_std(self, X):
+        """``σ̂·√(1 + 1/S + x̃ᵀΣx̃)`` for every row of X and target, (n, k)."""
+        x_mean = self.x_mean
+        extra = 1.0 / self.sw_sum if self.fit_intercept else 0.0
+        y_std = np.empty((X.shape[0], len(self.bases)))
+        for target, (projector, e, scale) in enumerate(self.bases):
+            projection = projector(X, x_mean, scale)
+            scale2 = scale**2
+            if sp.issparse(X):
+                sq_norm = np.asarray(X.multiply(X) @ scale2).ravel()
+                sq_norm -= 2 * np.asarray(X @ (x_mean * scale2)).ravel()
+                sq_norm += x_mean**2 @ scale2
+            else:
+                sq_norm = ((X - x_mean) ** 2) @ scale2
+            in_span = np.sum(projection**2, axis=1)
+            quad = (projection**2) @ (1.0 / (1.0 + e)) + np.maximum(
+                sq_norm - in_span, 0.0
+            )
+            y_std[:, target] = np.sqrt(self.sigma2[target] * (1.0 + extra + quad))
+        return y_std
