@@ -181,17 +181,55 @@ def _plot_criteria(fitted, directory):
     print(f"   wrote {path}\n")
 
 
-def tour_group_logistic(plots=None):
-    """Group-L2 logistic regression next to LogisticRegressionCV."""
+def _tour_group_problem(label, X, y, groups):
+    """One row pair of the group tour: ours and LogisticRegressionCV."""
     import warnings
 
-    from sklearn.datasets import load_breast_cancer, load_wine
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     from sklearn_l2x import GroupL2LogisticRegressionCV
+
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, random_state=0, stratify=y
+    )
+    n = len(y_train)
+    n_groups = len(set(groups)) if groups is not None else X.shape[1]
+    ours = make_pipeline(
+        StandardScaler(), GroupL2LogisticRegressionCV(groups, lams=20, cv=5)
+    )
+    _, seconds = _timed(ours.fit, X_train, y_train)
+    model = ours[-1]
+    C = convert(
+        model.lam_,
+        source="l2x",
+        target="LogisticRegression",
+        l1_ratio=1.0,
+        n_samples=n,
+    )[0]
+    print(
+        f"   {label + ': ours':<58} {model.lam_:10.3g} {C:9.3g} "
+        f"{ours.score(X_test, y_test):8.3f} "
+        f"{len(model.active_groups_):>3}/{n_groups:<3} {seconds:6.2f}"
+    )
+    theirs = make_pipeline(StandardScaler(), LogisticRegressionCV(Cs=20, cv=5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, seconds = _timed(theirs.fit, X_train, y_train)
+    C = float(np.atleast_1d(theirs[-1].C_)[0])
+    lam = convert(C, source="LogisticRegression", target="l2x", n_samples=n)
+    print(
+        f"   {label + ': LogisticRegressionCV (L2)':<58} {lam:10.3g} "
+        f"{C:9.3g} {theirs.score(X_test, y_test):8.3f} "
+        f"{'all':>7} {seconds:6.2f}"
+    )
+
+
+def tour_group_logistic(plots=None):
+    """Group-L2 logistic regression next to LogisticRegressionCV."""
+    from sklearn.datasets import load_breast_cancer, load_wine
 
     print("3. GroupL2LogisticRegressionCV: whole groups of features in or out")
     print(
@@ -210,40 +248,8 @@ def tour_group_logistic(plots=None):
         ),
         ("wine (3 classes), singleton groups", wine.data, wine.target, None),
     ]
-    for label, X, y, groups in problems:
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=0.3, random_state=0, stratify=y
-        )
-        n = len(y_train)
-        n_groups = len(set(groups)) if groups is not None else X.shape[1]
-        ours = make_pipeline(
-            StandardScaler(), GroupL2LogisticRegressionCV(groups, lams=20, cv=5)
-        )
-        _, seconds = _timed(ours.fit, X_train, y_train)
-        model = ours[-1]
-        C = convert(
-            model.lam_,
-            source="l2x",
-            target="LogisticRegression",
-            l1_ratio=1.0,
-            n_samples=n,
-        )[0]
-        print(
-            f"   {label + ': ours':<58} {model.lam_:10.3g} {C:9.3g} "
-            f"{ours.score(X_test, y_test):8.3f} "
-            f"{len(model.active_groups_):>3}/{n_groups:<3} {seconds:6.2f}"
-        )
-        theirs = make_pipeline(StandardScaler(), LogisticRegressionCV(Cs=20, cv=5))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            _, seconds = _timed(theirs.fit, X_train, y_train)
-        C = float(np.atleast_1d(theirs[-1].C_)[0])
-        lam = convert(C, source="LogisticRegression", target="l2x", n_samples=n)
-        print(
-            f"   {label + ': LogisticRegressionCV (L2)':<58} {lam:10.3g} "
-            f"{C:9.3g} {theirs.score(X_test, y_test):8.3f} "
-            f"{'all':>7} {seconds:6.2f}"
-        )
+    for problem in problems:
+        _tour_group_problem(*problem)
     print(
         "\n   Ours: λ of the group term (C is its L1 equivalent for singleton "
         "groups);\n   'groups' counts the groups kept. LogisticRegressionCV "
@@ -251,31 +257,21 @@ def tour_group_logistic(plots=None):
     )
 
 
-def tour_elastic_net(plots=None):
-    """ElasticNetCV and ElasticNetClassifierCV next to scikit-learn's CV."""
-    import warnings
-
-    from sklearn.datasets import load_breast_cancer, load_diabetes
+def _tour_enet_regression(mixes):
+    """The elastic-net tour's regression rows: ours and scikit-learn's CV."""
+    from sklearn.datasets import load_diabetes
     from sklearn.linear_model import ElasticNetCV as SkElasticNetCV
-    from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from sklearn_l2x import ElasticNetClassifierCV, ElasticNetCV
-    from sklearn_l2x._sklearn_compat import ENET_CV_GRID_PARAM, LOGISTIC_NEEDS_PENALTY
+    from sklearn_l2x import ElasticNetCV
+    from sklearn_l2x._sklearn_compat import ENET_CV_GRID_PARAM
 
-    mixes = [0.1, 0.5, 0.9, 1.0]
-    print("4. Elastic net: λ and the mix α chosen by 5-fold CV")
-    print(
-        f"   {'data / model':<44} {'λ':>9} {'α':>5} {'scikit-learn':>22} "
-        f"{'test':>6} {'nnz':>4} {'fit s':>6}"
-    )
     X, y = load_diabetes(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.3, random_state=0
     )
-    n = len(y_train)
     ours = make_pipeline(StandardScaler(), ElasticNetCV(l1_ratio=mixes, n_lams=50))
     _, seconds = _timed(ours.fit, X_train, y_train)
     model = ours[-1]
@@ -304,6 +300,21 @@ def tour_elastic_net(plots=None):
         f"{theirs.score(X_test, y_test):6.3f} {np.count_nonzero(model.coef_):4d} "
         f"{seconds:6.2f}"
     )
+
+
+def _tour_enet_classification():
+    """The elastic-net tour's classification rows: ours and LogisticRegressionCV."""
+    import warnings
+
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_l2x import ElasticNetClassifierCV
+    from sklearn_l2x._sklearn_compat import LOGISTIC_NEEDS_PENALTY
+
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.3, random_state=0, stratify=y
@@ -343,8 +354,7 @@ def tour_elastic_net(plots=None):
         warnings.simplefilter("ignore")
         _, seconds = _timed(theirs.fit, X_train, y_train)
     model = theirs[-1]
-    C = float(np.atleast_1d(model.C_)[0])
-    ratio = float(np.atleast_1d(model.l1_ratio_)[0])
+    C, ratio = (float(np.atleast_1d(v)[0]) for v in (model.C_, model.l1_ratio_))
     lam, mix = convert(
         C, source="LogisticRegression", target="l2x", l1_ratio=ratio, n_samples=n
     )
@@ -354,6 +364,18 @@ def tour_elastic_net(plots=None):
         f"{theirs.score(X_test, y_test):6.3f} {np.count_nonzero(model.coef_):4d} "
         f"{seconds:6.2f}"
     )
+
+
+def tour_elastic_net(plots=None):
+    """ElasticNetCV and ElasticNetClassifierCV next to scikit-learn's CV."""
+    mixes = [0.1, 0.5, 0.9, 1.0]
+    print("4. Elastic net: λ and the mix α chosen by 5-fold CV")
+    print(
+        f"   {'data / model':<44} {'λ':>9} {'α':>5} {'scikit-learn':>22} "
+        f"{'test':>6} {'nnz':>4} {'fit s':>6}"
+    )
+    _tour_enet_regression(mixes)
+    _tour_enet_classification()
     print(
         "\n   λ, α are ours (mean loss + λ[α‖w‖₁ + (1−α)‖w‖²]); the scikit-learn "
         "column is the\n   same model in its parameters (conventions.convert). "

@@ -99,19 +99,25 @@ def group_problem(X, y, sample_weight, class_weight, structure, ratio, fit_inter
     )
 
 
-@validate_params(
-    {
-        "X": ["array-like", "sparse matrix"],
-        "y": ["array-like"],
-        "groups": ["array-like", dict, None],
-        "group_ratio": [Interval(Real, 0, 1, closed="both")],
-        "group_weights": ["array-like", None],
-        "sample_weight": ["array-like", None],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "fit_intercept": ["boolean"],
+#: Arguments of the public group-L2 logistic functions.
+GROUP_FUNCTION_CONSTRAINTS = {
+    "X": ["array-like", "sparse matrix"],
+    "y": ["array-like"],
+    "sample_weight": ["array-like", None],
+    **{
+        name: GROUP_LOGISTIC_CONSTRAINTS[name]
+        for name in (
+            "groups",
+            "group_ratio",
+            "group_weights",
+            "class_weight",
+            "fit_intercept",
+        )
     },
-    prefer_skip_nested_validation=True,
-)
+}
+
+
+@validate_params(GROUP_FUNCTION_CONSTRAINTS, prefer_skip_nested_validation=True)
 def lam_max(
     X,
     y,

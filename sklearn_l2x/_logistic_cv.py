@@ -14,6 +14,7 @@ from sklearn.model_selection import check_cv
 from ._cv import _rows, path_scores, select
 from ._elastic_net_classifier import ELASTIC_LOGISTIC_CONSTRAINTS, _L1L2Penalised
 from ._group_logistic import (
+    GROUP_FUNCTION_CONSTRAINTS,
     GROUP_LOGISTIC_CONSTRAINTS,
     GroupStructure,
     _GroupL2Penalised,
@@ -22,7 +23,7 @@ from ._group_logistic import (
 )
 from ._logistic import _LogisticLinearModel, convergence_warning
 from ._selection import lam_grid, mix_values
-from ._sklearn_compat import Interval, StrOptions, fit_context, validate_params
+from ._sklearn_compat import Interval, fit_context, validate_params
 from ._validation import check_sample_weight
 
 __all__ = [
@@ -54,18 +55,11 @@ def _warn_unconverged_path(name, path, tol, max_iter):
 
 @validate_params(
     {
-        "X": ["array-like", "sparse matrix"],
-        "y": ["array-like"],
+        **GROUP_FUNCTION_CONSTRAINTS,
         "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "eps": [Interval(Real, 0, 1, closed="neither")],
-        "groups": ["array-like", dict, None],
-        "group_ratio": [Interval(Real, 0, 1, closed="both")],
-        "group_weights": ["array-like", None],
-        "sample_weight": ["array-like", None],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "fit_intercept": ["boolean"],
-        "tol": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": GROUP_LOGISTIC_CONSTRAINTS["tol"],
+        "max_iter": GROUP_LOGISTIC_CONSTRAINTS["max_iter"],
     },
     prefer_skip_nested_validation=True,
 )

@@ -148,13 +148,15 @@ def _single_alpha_posterior(spectrum, alpha, fit_intercept):
     return Posterior(bases, sigma2, spectrum.x_mean, spectrum.sw_sum, fit_intercept)
 
 
-def _banded_run(banded, criterion, columns, start, log_bounds, fit_intercept):
-    """One L-BFGS-B search of the group strengths for the targets ``columns``."""
+def _banded_run(banded, criterion, columns, start, log_bounds, fit_intercept, out):
+    """One L-BFGS-B search of the group strengths for the targets ``columns``.
+
+    Writes the run's results into the per-target arrays of ``out``.
+    """
     solution, _ = banded.optimise(criterion, columns, start, log_bounds)
     scaled, scale = banded.spectrum(solution)
     coef_z, intercept_z = coefficients(scaled, 1.0)
     one = np.ones((1, len(columns)))
-    noise = projector = None
     if criterion == "evidence":
         values = _selection.log_evidence(scaled, one, fit_intercept)
         noise = _selection.noise_variance(
@@ -164,17 +166,15 @@ def _banded_run(banded, criterion, columns, start, log_bounds, fit_intercept):
     else:
         values = _selection.gcv(scaled, one, fit_intercept)
     run_dof = _selection.effective_dof(scaled, np.ones((1, 1)))[0, 0]
-    return (
-        solution,
-        scaled,
-        scale,
-        coef_z,
-        intercept_z,
-        values,
-        noise,
-        projector,
-        run_dof,
-    )
+    for column in columns:
+        out["coef"][column] = scale * coef_z[:, column]
+        out["intercept"][column] = intercept_z[column]
+        out["log_alpha"][column] = solution
+        out["dof"][column] = run_dof
+        out["best"][column] = values[0, column]
+        if criterion == "evidence":
+            out["sigma2"][column] = noise[column]
+            out["bases"][column] = (projector, scaled.d2, scale)
 
 
 def _banded(
@@ -184,40 +184,33 @@ def _banded(
     n_targets = spectrum.t.shape[1]
     log_bounds = tuple(np.log(search_range))
     runs = [[t] for t in range(n_targets)] if per_target else [list(range(n_targets))]
-    coef = np.empty((n_targets, spectrum.x_mean.shape[0]))
-    intercept, dof, best, sigma2 = (np.empty(n_targets) for _ in range(4))
-    log_alpha = np.empty((n_targets, banded.n_groups))
-    bases = [None] * n_targets
+    out = {
+        "coef": np.empty((n_targets, spectrum.x_mean.shape[0])),
+        "log_alpha": np.empty((n_targets, banded.n_groups)),
+        "bases": [None] * n_targets,
+        **{
+            name: np.empty(n_targets) for name in ("intercept", "dof", "best", "sigma2")
+        },
+    }
     for columns in runs:
         start = np.full(banded.n_groups, np.log(alpha_start[columns[0]]))
-        (
-            solution,
-            scaled,
-            scale,
-            coef_z,
-            intercept_z,
-            values,
-            noise,
-            projector,
-            run_dof,
-        ) = _banded_run(banded, criterion, columns, start, log_bounds, fit_intercept)
-        for column in columns:
-            coef[column] = scale * coef_z[:, column]
-            intercept[column] = intercept_z[column]
-            log_alpha[column] = solution
-            dof[column] = run_dof
-            best[column] = values[0, column]
-            if projector is not None:
-                sigma2[column] = noise[column]
-                bases[column] = (projector, scaled.d2, scale)
+        _banded_run(banded, criterion, columns, start, log_bounds, fit_intercept, out)
+    log_alpha = out["log_alpha"]
     at_low = np.isclose(log_alpha, log_bounds[0], atol=1e-6)
     at_high = np.isclose(log_alpha, log_bounds[1], atol=1e-6)
-    fit = RidgeFit(coef, intercept, np.exp(log_alpha), dof, best, at_low | at_high)
+    fit = RidgeFit(
+        out["coef"],
+        out["intercept"],
+        np.exp(log_alpha),
+        out["dof"],
+        out["best"],
+        at_low | at_high,
+    )
     if np.any(at_low):
         fit.boundary = (int(at_low.sum()), at_low.size, "group strengths")
     if criterion == "evidence":
         fit.posterior = Posterior(
-            bases, sigma2, spectrum.x_mean, spectrum.sw_sum, fit_intercept
+            out["bases"], out["sigma2"], spectrum.x_mean, spectrum.sw_sum, fit_intercept
         )
     return fit
 

@@ -370,11 +370,7 @@ def solve_target(
         q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
     problem = (design, gram_cache, y_tilde, q)
     if a1 == 0 and a2 > 0 and not positive:
-        # Pure ridge: one linear solve, not coordinate descent.
-        w = _ridge_solve(*problem, a2)
-        gap, _ = _gap(*_correlations(*problem, w), w, penalty, positive)
-        info["relative_gap"] = max(2.0 * gap, 0.0) / null_value
-        return w, info
+        return _pure_ridge(problem, penalty, null_value, info)
     if positive:
         w = np.maximum(w, 0.0)
     if column_norms is None and screening and a1 > 0:
@@ -387,9 +383,7 @@ def solve_target(
     n_iter = 0
     inner_factor = 0.15
     while True:
-        v, A, B = _correlations(*problem, w)
-        gap, t = _gap(v, A, B, w, penalty, positive)
-        relative_gap = max(2.0 * gap, 0.0) / null_value
+        v, gap, t, relative_gap = _certify(problem, w, penalty, positive, null_value)
         info["relative_gap"] = relative_gap
         info["converged"] = relative_gap <= tol
         if info["converged"] or n_iter >= max_iter:
@@ -401,20 +395,14 @@ def solve_target(
         columns, finish, ws_size = _cd_working_set(
             w, v, kept, penalty, positive, ws_size
         )
-        coef, epochs = _inner(
-            *problem,
-            columns,
-            w[columns],
-            a1,
-            a2,
-            positive,
-            # Half the units and a fraction of the current gap (a forcing
-            # sequence): the working set's gap must fall below the full one.
-            tol=(
-                0.25 * tol if finish else max(inner_factor * relative_gap, 0.25 * tol)
-            ),
-            budget=max(1, max_iter - n_iter),
+        # Half the units and a fraction of the current gap (a forcing
+        # sequence): the working set's gap must fall below the full one.
+        inner_tol = (
+            0.25 * tol if finish else max(inner_factor * relative_gap, 0.25 * tol)
         )
+        budget = max(1, max_iter - n_iter)
+        inner_args = (columns, w[columns], a1, a2, positive)
+        coef, epochs = _inner(*problem, *inner_args, tol=inner_tol, budget=budget)
         if epochs == 0:
             # The inner solver judged the working set solved by its own gap
             # (a different dual point): ask it for more.
@@ -425,6 +413,20 @@ def solve_target(
         ws_size = min(int(kept.sum()), 2 * ws_size)
     info["n_iter"] = n_iter
     info["n_screened"] = int((~kept).sum())
+    return w, info
+
+
+def _certify(problem, w, penalty, positive, null_value):
+    """(v, gap_Q, t, relative gap) at w: one pass over X, or the Gram matrix."""
+    v, A, B = _correlations(*problem, w)
+    gap, t = _gap(v, A, B, w, penalty, positive)
+    return v, gap, t, max(2.0 * gap, 0.0) / null_value
+
+
+def _pure_ridge(problem, penalty, null_value, info):
+    """No ℓ1 part: one linear solve instead of coordinate descent, certified."""
+    w = _ridge_solve(*problem, penalty.ridge)
+    info["relative_gap"] = _certify(problem, w, penalty, False, null_value)[3]
     return w, info
 
 
