@@ -132,17 +132,17 @@ def _gap(v, A, B, w, penalty, positive):
     """``gap_Q`` at (w, t·r) with the best scaling t.
 
     ``D(θ) = ⟨ỹ, θ⟩/S − ‖θ‖²/(2S) − g*(X̃ᵀθ/S)`` with g the penalty (in half
-    units), g*(u) = Σ(|u_j| − a₁)₊²/(2a₂); ``θ = t·r`` with t maximising D, so
-    the gap is tight far from the optimum too (t = 1 there). ``v``, ``A``,
-    ``B`` as returned by :func:`_correlations`.
+    units), g*(u) = Σ(|u_j| − a₁)₊²/(2a₂) (``−penalty.dual_term``); ``θ = t·r``
+    with t maximising D, so the gap is tight far from the optimum too (t = 1
+    there). ``v``, ``A``, ``B`` as returned by :func:`_correlations`.
     """
     effective = np.maximum(v, 0.0) if positive else np.abs(v)
     a1, a2 = penalty.group_strength, penalty.ridge
     t = _best_scaling(A, B, effective, a1, a2)
     primal = 0.5 * B + penalty.value(w[:, None])
-    excess = np.maximum(t * effective - a1, 0.0)
-    conjugate = float(excess @ excess) / (2.0 * a2) if a2 > 0 else 0.0
-    dual = t * A - 0.5 * t * t * B - conjugate
+    # The squared loss's part of the dual in sufficient statistics, the
+    # penalty's the shared −g* (Penalty.dual_term).
+    dual = t * A - 0.5 * t * t * B + penalty.dual_term(t * effective[:, None])
     return primal - dual, t
 
 
