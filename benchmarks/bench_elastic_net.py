@@ -32,8 +32,8 @@ from sklearn import linear_model
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_l2x import ElasticNet, ElasticNetClassifier, convert, elastic_net_path
-from sklearn_l2x._problem import ElasticNetProblem
 from sklearn_l2x._penalties import L1L2
+from sklearn_l2x._problem import ElasticNetProblem
 from sklearn_l2x._solvers.enet_cd import _correlations, _gap
 
 
