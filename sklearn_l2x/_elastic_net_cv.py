@@ -55,7 +55,11 @@ class ElasticNetCV(_ElasticNetBase):
         The grid(s), descending.
     mse_path_ : ndarray of shape (n_lams, n_folds) or \
 (n_l1_ratios, n_lams, n_folds)
-        Held-out weighted mean squared errors.
+        Held-out weighted mean squared errors (scikit-learn's layout).
+    scores_ : ndarray of shape (n_folds, n_lams) or \
+(n_l1_ratios, n_folds, n_lams)
+        The same errors negated, in the layout of every CV estimator's
+        ``scores_`` (greater is better).
     coef_, intercept_, n_iter_, dual_gap_, n_features_in_, feature_names_in_
         As in :class:`ElasticNet` (from the refit).
 
@@ -161,6 +165,7 @@ class ElasticNetCV(_ElasticNetBase):
         mse = -scores.transpose(0, 2, 1)
         self.lams_ = np.array([g for _, g in settings]) if several else grid
         self.mse_path_ = mse if several else mse[0]
+        self.scores_ = scores if several else scores[0]
         start = np.zeros((X.shape[1], problem.n_targets))
         return self._solve(problem, self.lam_, self.l1_ratio_, start, X.dtype)
 

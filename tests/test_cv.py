@@ -180,3 +180,21 @@ def test_cv_refit_equals_the_single_estimator_at_the_chosen_point():
     assert_allclose(cv.coef_, single.coef_)
     assert_array_equal(cv.classes_, single.classes_)
     assert cv.active_groups_ == single.active_groups_
+
+
+@pytest.mark.parametrize("estimator, data, scores", _estimators())
+def test_every_cv_estimator_has_scores_in_one_layout(estimator, data, scores):
+    X, y = data()
+    # (n_mix, n_folds, n_lams) with several mix values, (n_folds, n_lams)
+    # with one.
+    model = estimator.set_params(cv=3).fit(X, y)
+    lams = np.atleast_2d(model.lams_)
+    scores = model.scores_.reshape(len(lams), 3, -1)
+    assert model.scores_.ndim == model.lams_.ndim + 1
+    assert scores.shape == (len(lams), 3, lams.shape[1])
+    mean = scores.mean(axis=1)
+    # The best mean, up to rounding-level ties (which go to the larger λ).
+    first = np.argwhere(mean >= mean.max() - 1e-12 * abs(mean.max()))[0]
+    assert model.lam_ == lams[tuple(first)]
+    if hasattr(model, "mse_path_"):
+        assert_allclose(model.scores_, -model.mse_path_.transpose(0, 2, 1))
