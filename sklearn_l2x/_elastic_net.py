@@ -5,18 +5,16 @@ not derive from each other): prediction, tags, and how a solution of the
 :class:`~sklearn_l2x._problem.ElasticNetProblem` becomes fitted attributes.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 
 from ._problem import ElasticNetProblem
 from ._selection import lam_grid
 from ._sklearn_compat import Interval, fit_context, validate_params
-from ._validation import check_sample_weight
+from ._validation import check_sample_weight, warn_not_converged
 
 __all__ = ["ElasticNet", "elastic_net_path"]
 
@@ -41,16 +39,8 @@ def validate_regression(estimator, X, y, sample_weight, reset=True):
 
 
 def warn_if_not_converged(name, infos, tol, max_iter):
-    """The one ConvergenceWarning of the coordinate-descent fits and paths."""
-    worst = max(info["relative_gap"] for info in infos)
-    if not all(info["converged"] for info in infos):
-        warnings.warn(
-            f"{name} did not converge in max_iter={max_iter} coordinate-descent "
-            f"epochs: the relative duality gap is {worst:.2e} > tol={tol:g}. "
-            "Increase max_iter, or scale the data.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+    """The shared ConvergenceWarning, for coordinate-descent fits and paths."""
+    warn_not_converged(name, infos, tol, max_iter, "coordinate-descent epochs")
 
 
 #: Parameters shared by ElasticNet and ElasticNetCV.

@@ -8,12 +8,9 @@ report about the solution (``_describe_solution``); the problem and its
 solver are those of :mod:`sklearn_l2x._problem`.
 """
 
-import warnings
-
 import numpy as np
 from scipy.special import expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -21,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._problem import logistic_problem
 from ._sklearn_compat import fit_context
-from ._validation import check_sample_weight
+from ._validation import check_sample_weight, warn_not_converged
 
 
 def encode_classes(y, estimator_name):
@@ -87,15 +84,7 @@ def build_problem(X, y, sample_weight, class_weight, penalty, fit_intercept, nam
     return classes, logistic_problem(X, Y, weights, penalty, fit_intercept)
 
 
-def convergence_warning(name, relative_gap, tol, max_iter, stacklevel=3):
-    """The one warning of a fit or path point stopped above its tolerance."""
-    warnings.warn(
-        f"{name} did not converge in max_iter={max_iter} proximal Newton steps: "
-        f"the relative duality gap is {relative_gap:.2e} > tol={tol:g}. Increase "
-        "max_iter, or scale the data.",
-        ConvergenceWarning,
-        stacklevel=stacklevel,
-    )
+PROX_NEWTON_STEPS = "proximal Newton steps"
 
 
 class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
@@ -140,7 +129,7 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
     def _solver_options(self):
         return {"tol": self.tol, "max_iter": self.max_iter, "verbose": self.verbose}
 
-    def _set_solution(self, classes, W, b, info, structure, stacklevel=4):
+    def _set_solution(self, classes, W, b, info, structure):
         """Record a solution (W (p, K), b (K,)) as the fitted attributes."""
         self.classes_ = classes
         self.coef_ = W.T.copy()
@@ -148,14 +137,13 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         self.n_iter_ = info["n_iter"]
         self.dual_gap_ = info["relative_gap"]
         self._describe_solution(W, structure)
-        if not info["converged"]:
-            convergence_warning(
-                type(self).__name__,
-                info["relative_gap"],
-                self.tol,
-                self.max_iter,
-                stacklevel=stacklevel,
-            )
+        warn_not_converged(
+            type(self).__name__,
+            [info],
+            self.tol,
+            self.max_iter,
+            PROX_NEWTON_STEPS,
+        )
 
     def _with_solution(self, classes, coef, intercept):
         """A copy of this estimator's kind, fitted to (coef (K, p), intercept)."""

@@ -21,10 +21,10 @@ from ._group_logistic import (
     group_problem,
     validated_classification_data,
 )
-from ._logistic import _LogisticLinearModel, convergence_warning
+from ._logistic import PROX_NEWTON_STEPS, _LogisticLinearModel
 from ._selection import lam_grid, mix_values
 from ._sklearn_compat import Interval, fit_context, validate_params
-from ._validation import check_sample_weight
+from ._validation import check_sample_weight, warn_not_converged
 
 __all__ = [
     "ElasticNetClassifierCV",
@@ -38,19 +38,6 @@ def _lam_grid(lam_top, lams, eps, mix_name):
     if np.isscalar(lams):
         return lam_grid(lam_top, None, lams, eps, mix_name)
     return lam_grid(lam_top, lams, None, eps, mix_name)
-
-
-def _warn_unconverged_path(name, path, tol, max_iter):
-    """One ConvergenceWarning for a path whose points did not all reach ``tol``."""
-    if not path.converged:
-        convergence_warning(
-            f"{name} (at {sum(not i['converged'] for i in path.infos)} of "
-            f"{len(path.infos)} λ values)",
-            float(path.gaps.max()),
-            tol,
-            max_iter,
-            stacklevel=4,
-        )
 
 
 @validate_params(
@@ -123,7 +110,9 @@ max_iter
     )
     grid = _lam_grid(problem.lam_max(), lams, eps, "group_ratio")
     path = problem.path(grid, tol=tol, max_iter=max_iter)
-    _warn_unconverged_path("group_l2_logistic_path", path, tol, max_iter)
+    warn_not_converged(
+        "group_l2_logistic_path", path.infos, tol, max_iter, PROX_NEWTON_STEPS
+    )
     return path.lams, path.coefs, path.intercepts, path.gaps
 
 

@@ -31,7 +31,7 @@ def _free_block(base, free, size):
     if size == base.shape[0]:
         return base.copy()
     index = np.flatnonzero(free.ravel())
-    # Two takes: several times faster than base[np.ix_(index, index)].
+    # Two takes: cheaper than base[np.ix_(index, index)].
     return base.take(index, axis=0).take(index, axis=1)
 
 

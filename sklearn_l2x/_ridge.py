@@ -1,6 +1,5 @@
 """AdaptiveRidge: ridge regression that chooses its own λ during fit."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,7 +13,7 @@ from ._ridge_engine import fit_spectrum, kfold_curve
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.banded import BandedRidge
 from ._solvers.spectral import SufficientStats, decompose
-from ._validation import check_sample_weight
+from ._validation import check_sample_weight, warn
 
 __all__ = ["AdaptiveRidge"]
 
@@ -463,14 +462,13 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             self.noise_variance_ = shaped(fit.posterior.sigma2)
 
     def _warn_boundary(self, count, total, what):
-        warnings.warn(
+        warn(
             f"The {self.criterion_} criterion is optimal at, or flat towards, an "
             f"end of the search range of lam for {count} of {total} {what}; widen "
             "lam_bounds if this is not intended (see lam_on_boundary_). Where it "
             "only flattens towards lam -> 0, the largest lam of the plateau is "
             "used.",
             UserWarning,
-            stacklevel=4,
         )
 
     # -- prediction ----------------------------------------------------------------

@@ -1,6 +1,12 @@
 """Input checks shared by the estimators."""
 
+import os
+import sys
+import warnings
+
 import numpy as np
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
 
 from ._sklearn_compat import check_sample_weight_array
 
@@ -27,3 +33,49 @@ def check_sample_weight(sample_weight, X):
             "weight."
         )
     return sample_weight
+
+
+_INTERNAL = tuple(
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+    for module in (sys.modules[__package__], sklearn)
+)
+
+
+def user_stacklevel():
+    """The ``stacklevel`` at which a warning raised by the caller names user code.
+
+    Frames inside this package and inside scikit-learn (``fit_context``,
+    ``validate_params`` wrappers) are skipped, so a warning points at the
+    line that called ``fit`` or the public function, however deep it arose.
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        _INTERNAL
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn(message, category):
+    """``warnings.warn`` pointing at the user's line (see user_stacklevel)."""
+    warnings.warn(message, category, stacklevel=user_stacklevel())
+
+
+def warn_not_converged(name, infos, tol, max_iter, steps):
+    """The one ConvergenceWarning of a fit, or of path points, stopped early.
+
+    ``infos`` are the solver records (``converged``, ``relative_gap``) of the
+    fit's targets or the path's points; nothing is said when all converged.
+    """
+    stopped = [info for info in infos if not info["converged"]]
+    if not stopped:
+        return
+    worst = max(info["relative_gap"] for info in stopped)
+    where = f" (in {len(stopped)} of {len(infos)} solves)" if len(infos) > 1 else ""
+    warnings.warn(
+        f"{name} did not converge{where} in max_iter={max_iter} {steps}: the "
+        f"relative duality gap is {worst:.2e} > tol={tol:g}. Increase max_iter, "
+        "or scale the data.",
+        ConvergenceWarning,
+        stacklevel=user_stacklevel(),
+    )

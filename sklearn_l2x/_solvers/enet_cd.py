@@ -274,8 +274,8 @@ def _inner_sparse(design, y_tilde, columns, w_ws, common):
     # the features' norm lies along the constant (summed: one-hot columns of
     # a categorical add up to it), the more epochs it zig-zags. Centring
     # instead costs a pass over n rows per coordinate update of the working
-    # set; a contiguous pass, measured ~8 times cheaper per row than the
-    # indexed access of a sparse column's entries.
+    # set; a contiguous pass, far cheaper per row than the indexed access of
+    # a sparse column's entries (the factor 8 below).
     coupling = np.divide(
         n_samples * x_mean**2, raw, out=np.zeros_like(raw), where=raw > 0
     )

@@ -90,7 +90,7 @@ def _largest_eigenvalue(M):
 def _pinv(M):
     """Pseudo-inverse of the small symmetric PSD intercept block (K × K)."""
     if M.shape == (1, 1):
-        # One output: a scalar (numpy's SVD-based pinv costs 30 µs here).
+        # One output: a scalar (numpy's SVD-based pinv is costly here).
         value = M[0, 0]
         return np.array([[1.0 / value if value > 0 else 0.0]])
     return np.linalg.pinv(M, hermitian=True)
@@ -702,8 +702,7 @@ def solve(
     chord : bool
         Near the optimum (relative gap below ``_CHORD_GAP``), reuse the last
         full Newton step's Hessian on an unchanged working set (chord steps).
-        Warm-started path points need about one Hessian instead of two;
-        single fits (multinomial, one-hot) save 10-15 %.
+        Warm-started path points need about one Hessian instead of two.
     polish : bool
         End with one more chord step at the stopping point (:func:`_polish`),
         so that the solution does not depend on how it was reached (weighted
