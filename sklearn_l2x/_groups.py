@@ -175,6 +175,22 @@ def resolve_groups(groups, n_features, feature_names=None):
     return indices, names
 
 
+def _names(names, parameter):
+    """A list of str from an array-like of names; a clear error otherwise."""
+    if names is None or isinstance(names, str | bytes):
+        raise TypeError(
+            f"{parameter} must be an array-like of str (e.g. a list or "
+            f"get_feature_names_out()), got {type(names).__name__}."
+        )
+    try:
+        names = list(names)
+    except TypeError:
+        raise TypeError(
+            f"{parameter} must be an array-like of str, got {type(names).__name__}."
+        ) from None
+    return [str(name) for name in names]
+
+
 def groups_from_feature_names(feature_names, input_features):
     """Group the output columns of a fitted transformer by their input feature.
 
@@ -217,12 +233,16 @@ def groups_from_feature_names(feature_names, input_features):
     >>> groups_from_feature_names(pre.get_feature_names_out(), X.columns)
     ['color', 'color', 'size']
     """
-    inputs = sorted((str(name) for name in input_features), key=len, reverse=True)
+    feature_names = _names(feature_names, "feature_names")
+    input_features = _names(input_features, "input_features")
+    inputs = sorted(input_features, key=len, reverse=True)
     labels = []
-    for output in map(str, feature_names):
+    for output in feature_names:
+        # The name with a ColumnTransformer's "transformer__" prefix removed
+        # comes first: "num__num" is the input "num", not "num" + "_...".
         candidates = [output]
         if "__" in output:
-            candidates.append(output.split("__", 1)[1])
+            candidates.insert(0, output.split("__", 1)[1])
         match = next(
             (
                 name

@@ -46,7 +46,7 @@ def _check_class_weight(class_weight, classes):
     if unknown:
         raise ValueError(
             f"class_weight names classes {unknown!r} that are not in the data; "
-            f"the classes are {list(classes)!r}."
+            f"the classes are {np.asarray(classes).tolist()!r}."
         )
     values = np.array(list(class_weight.values()), dtype=np.float64)
     if not np.all(np.isfinite(values)) or np.any(values < 0):

@@ -351,6 +351,6 @@ def mix_values(mix, name, open_at_zero):
     if not np.all(np.isfinite(values) & low_ok & (values <= 1)):
         interval = "(0, 1]" if open_at_zero else "[0, 1]"
         raise ValueError(
-            f"Every value of {name} must be in {interval}, got {list(values)!r}."
+            f"Every value of {name} must be in {interval}, got {values.tolist()!r}."
         )
     return [float(v) for v in values]

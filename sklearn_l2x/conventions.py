@@ -575,6 +575,40 @@ def convert(
     >>> convert(0.1, source="l2x", target="ElasticNet", l1_ratio=0.5)
     (0.075, 0.333...)
     """
+    return _convert(
+        value,
+        source=source,
+        target=target,
+        n_samples=n_samples,
+        sample_weight=sample_weight,
+        l1_ratio=l1_ratio,
+        y_std=y_std,
+    )
+
+
+def _paired(strength, mix, value_name):
+    """Strengths and mixes broadcast together, or an error naming both."""
+    try:
+        return np.broadcast_arrays(strength, mix)
+    except ValueError:
+        raise ValueError(
+            f"{value_name} and l1_ratio must have the same length (or one be a "
+            f"scalar), got shapes {np.shape(strength)} and {np.shape(mix)}."
+        ) from None
+
+
+def _convert(
+    value,
+    *,
+    source,
+    target,
+    n_samples=None,
+    sample_weight=None,
+    l1_ratio=None,
+    y_std=None,
+    value_name="value",
+):
+    """:func:`convert`, naming the converted argument ``value_name`` in errors."""
     source_conv = _get_convention(source, "source")
     target_conv = _get_convention(target, "target")
     if (
@@ -587,8 +621,10 @@ def convert(
             f"loss and target={target_conv.name!r} for the {target_conv.loss} "
             "loss; a penalty cannot be converted between different losses."
         )
-    strength = _strengths(value, source_conv, "value")
+    strength = _strengths(value, source_conv, value_name)
     mix = _mixes(0.0 if l1_ratio is None else l1_ratio, source_conv)
+    if l1_ratio is not None:
+        strength, mix = _paired(strength, mix, value_name)
     n, total = _sample_counts(n_samples, sample_weight)
     ratio = _scale_ratio(source_conv, target_conv, n, total)
     c_source = _l2_factor(source_conv, y_std)
@@ -649,12 +685,13 @@ def lambda_to_C(lam, n_samples=None, sample_weight=None):
     >>> lambda_to_C(np.array([0.5, 0.05, 0.005]), n_samples=100)
     array([0.01, 0.1 , 1.  ])
     """
-    return convert(
+    return _convert(
         lam,
         source="l2x",
         target="sklearn.LogisticRegression.C",
         n_samples=n_samples,
         sample_weight=sample_weight,
+        value_name="lam",
     )
 
 
@@ -689,10 +726,11 @@ def C_to_lambda(C, n_samples=None, sample_weight=None):
     >>> C_to_lambda(1.0, sample_weight=[1.0, 2.0, 2.0])
     0.1
     """
-    return convert(
+    return _convert(
         C,
         source="sklearn.LogisticRegression.C",
         target="l2x",
         n_samples=n_samples,
         sample_weight=sample_weight,
+        value_name="C",
     )

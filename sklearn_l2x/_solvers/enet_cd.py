@@ -506,7 +506,7 @@ def solve_path_on_gram(
             np.zeros((1, q.size), order="F"),
             np.array([np.sqrt(yy)]),
             precompute=np.ascontiguousarray(gram_cache.full),
-            Xy=q,
+            Xy=np.ascontiguousarray(q),
             l1_ratio=ratio,
             alphas=lams * (1.0 - l1_ratio / 2.0),
             # Its gap (half units, its own dual point) at tol/2 is ours at tol;
