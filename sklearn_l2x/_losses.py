@@ -108,6 +108,15 @@ class Loss(abc.ABC):
     def dual_value(self, U):
         """``−F*(U) = −Σ_i f_i*(U_i)`` for ``U = tR``, ``f_i = (s_i/S)·ℓ(y_i, ·)``."""
 
+    def into_dual_domain(self, U):
+        """A point of the conjugate's domain along U (U itself by default).
+
+        Used on dual points that were projected (see the duality gap), which
+        may leave the domain of F*; the result is U times a scale in [0, 1]
+        (or a combination that keeps every linear constraint U satisfies).
+        """
+        return U
+
     def canonical_intercept(self, b):
         """The representative of the intercepts ``b`` that the loss reports.
 
@@ -184,6 +193,22 @@ class _CrossEntropy(Loss):
 
     def dual_value(self, U):
         return self.entropy(np.clip(self.Y + self._per_unit_weight(U), 0.0, 1.0))
+
+    def into_dual_domain(self, U):
+        """U scaled so that ``A = Y + U/c`` is a table of probabilities.
+
+        For K classes the rows of U are first made to sum to zero (removing
+        their means keeps ``ZᵀU = 0`` for any Z with ``ZᵀU = 0``), then U is
+        scaled by the largest s <= 1 with ``0 <= Y + sU/c <= 1``.
+        """
+        if U.shape[1] > 1:
+            U = U - U.mean(axis=1, keepdims=True)
+        V = self._per_unit_weight(U)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            limits = np.where(
+                V > 0, (1.0 - self.Y) / V, np.where(V < 0, -self.Y / V, np.inf)
+            )
+        return U * min(1.0, float(limits.min(initial=np.inf)))
 
 
 class BinaryLogistic(_CrossEntropy):

@@ -59,6 +59,16 @@ class Penalty(abc.ABC):
         """ρ with the ridge part written (ρ/2)‖W‖²: ρ = 2λ(1 − ratio)."""
         return 2.0 * self.lam * (1.0 - self.ratio)
 
+    def unpenalised_rows(self):
+        """Mask (p,) of the rows on which the penalty is identically zero.
+
+        (λ = 0, or a unit of weight 0 without a ridge part.) The dual needs
+        ``X_uᵀU = 0`` on them; the duality gap projects its dual point so.
+        """
+        if self.ridge > 0:
+            return np.zeros(self.membership.shape[0], dtype=bool)
+        return (self.group_strength * self.weights == 0)[self.membership]
+
     def lam_max(self, gradient):
         """Smallest λ with W = 0 optimal, given the loss gradient ``G`` at W = 0.
 

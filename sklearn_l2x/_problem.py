@@ -106,7 +106,7 @@ class PenalisedProblem:
         gradient = None
         for k, lam in enumerate(lams):
             start = W
-            if k >= 2 and lams[k - 1] != lams[k - 2]:
+            if k >= 2 and lams[k - 1] != lams[k - 2] and lam > 0:
                 start = self._predicted_start(W, coefs[-2].T, lams[k - 2 : k + 1])
             W, b, info = self.solve(
                 lam,

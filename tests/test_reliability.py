@@ -163,3 +163,100 @@ def test_groups_from_feature_names_refuses_non_lists(argument, position):
     args[position] = argument
     with pytest.raises(TypeError, match=f"^{position} must be an array-like of str"):
         groups_from_feature_names(**args)
+
+
+def _identifiable_classification(n_classes=2, seed=0):
+    X, y = make_classification(
+        200,
+        6,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=n_classes,
+        flip_y=0.3,
+        random_state=seed,
+    )
+    return X, y
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("shape", [(60, 10), (20, 50)], ids=["tall", "wide"])
+def test_lam_zero_elastic_net_is_least_squares(shape, sparse):
+    import scipy.sparse as sp
+    from sklearn.linear_model import LinearRegression
+
+    from sklearn_l2x import ElasticNet
+
+    X, y = make_regression(*shape, noise=3.0, random_state=0)
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, shape[0])
+    data = sp.csr_matrix(X) if sparse else X
+    ours = ElasticNet(lam=0.0).fit(data, y, sw)
+    theirs = LinearRegression().fit(X, y, sw)  # minimum norm when wide
+    assert_allclose(ours.coef_, theirs.coef_, atol=1e-8)
+    assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-8)
+    assert ours.dual_gap_ <= 1e-8
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [GroupL2LogisticRegression, ElasticNetClassifier],
+    ids=lambda c: c.__name__,
+)
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_lam_zero_logistic_is_unpenalised(estimator, n_classes):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = _identifiable_classification(n_classes)
+    ours = estimator(lam=0.0, tol=1e-10).fit(X, y)
+    theirs = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(X, y)
+    assert ours.n_iter_ > 0
+    assert ours.dual_gap_ <= 1e-10
+    # Multinomial coefficients are defined up to a shift shared by the
+    # classes: compare the model, i.e. its probabilities.
+    assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6)
+    if n_classes == 2:
+        assert_allclose(ours.coef_, theirs.coef_, atol=1e-5)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_lam_zero_duality_gap_bounds_the_suboptimality(n_classes):
+    # With λ = 0 the dual point must satisfy Xᵀ U = 0 (and lie in the
+    # conjugate's domain): a gap computed without it read 0 at W = 0.
+    from sklearn_l2x._losses import make_logistic_loss
+    from sklearn_l2x._penalties import GroupL2
+    from sklearn_l2x._solvers.gap import duality_gap, optimal_intercept
+
+    X, y = _identifiable_classification(n_classes)
+    K = 1 if n_classes == 2 else n_classes
+    Y = y[:, None].astype(float) if K == 1 else np.eye(K)[y]
+    loss = make_logistic_loss(Y, np.random.default_rng(1).uniform(0, 2, len(y)))
+    best = GroupL2LogisticRegression(lam=0.0, tol=1e-12).fit(X, y, loss.sw)
+    penalty = GroupL2([np.array([j]) for j in range(6)], np.ones(6), 0.0, 1.0)
+    optimum = loss.value(X @ best.coef_.T + best.intercept_)
+    rng = np.random.default_rng(0)
+    for scale in [0.0, 1e-3, 1e-1, 1.0]:
+        W = best.coef_.T * (scale > 0) + scale * rng.normal(size=(6, K))
+        b = optimal_intercept(loss, X @ W, np.zeros(K), True)
+        primal, _, gap, _ = duality_gap(X, loss, penalty, W, X @ W + b, True)
+        assert primal - optimum <= gap + 1e-12
+        assert gap >= 0
+
+
+def test_lam_zero_in_paths_and_cv_grids():
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = _identifiable_classification()
+    lams, coefs, _, gaps = group_l2_logistic_path(X, y, lams=[0.1, 0.01, 1e-3, 0.0])
+    assert np.all(np.isfinite(coefs)) and np.all(gaps <= 1e-6)
+    unpenalised = GroupL2LogisticRegression(lam=0.0).fit(X, y)
+    assert_allclose(coefs[-1], unpenalised.coef_, atol=1e-4)
+    lams, coefs, _, gaps = elastic_net_path(XR, YR, lams=[1.0, 0.1, 0.0])
+    assert np.all(np.isfinite(coefs)) and np.all(gaps <= 1e-8)
+    # A CV score at λ = 0 is the unpenalised fit's held-out score.
+    folds = list(
+        __import__("sklearn.model_selection").model_selection.KFold(3).split(X)
+    )
+    cv = ElasticNetClassifierCV(lams=[0.1, 0.0], cv=folds, tol=1e-10).fit(X, y)
+    for (train, test), score in zip(folds, cv.scores_[:, 1], strict=True):
+        fold = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000)
+        fold.fit(X[train], y[train])
+        assert score == pytest.approx(fold.score(X[test], y[test]))

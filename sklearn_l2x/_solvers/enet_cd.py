@@ -146,11 +146,25 @@ def _gap(v, A, B, w, penalty, positive):
     return primal - dual, t
 
 
+# A least-squares solve (λ = 0) is exact to rounding; a larger gap means the
+# design is too ill-conditioned for its normal equations.
+_LEAST_SQUARES_TOL = 1e-8
+
 _SMALL_PROBLEM = 1000  # features: no working sets on a full Gram matrix
 
 
+def _spd_solve(matrix, rhs, a2):
+    """Solve with a ridge-shifted Gram or kernel; minimum norm when unshifted."""
+    if a2 > 0:
+        return linalg.solve(matrix, rhs, assume_a="pos")
+    return np.linalg.lstsq(matrix, rhs, rcond=None)[0]
+
+
 def _ridge_solve(design, gram_cache, y_tilde, q, a2):
-    """``(X̃ᵀX̃/S + a₂I)⁻¹ X̃ᵀỹ/S``, on the smaller of the Gram and kernel."""
+    """``(X̃ᵀX̃/S + a₂I)⁻¹ X̃ᵀỹ/S``, on the smaller of the Gram and kernel.
+
+    With a₂ = 0 (least squares), the minimum-norm solution ``X̃⁺ỹ``.
+    """
     n_samples, n_features = design.X.shape
     S = design.sw_sum
     if n_features <= n_samples:
@@ -159,10 +173,10 @@ def _ridge_solve(design, gram_cache, y_tilde, q, a2):
         else:
             gram = np.asarray(design.gram(), dtype=np.float64) / S
         gram[np.diag_indices_from(gram)] += a2
-        return linalg.solve(gram, q, assume_a="pos")
+        return _spd_solve(gram, q, a2)
     kernel = np.asarray(design.kernel(), dtype=np.float64) / S
     kernel[np.diag_indices_from(kernel)] += a2
-    dual = linalg.solve(kernel, y_tilde / S, assume_a="pos")
+    dual = _spd_solve(kernel, y_tilde / S, a2)
     return design.rmatmul(dual[:, None], centred=False)[:, 0]
 
 
@@ -369,7 +383,7 @@ def solve_target(
     if q is None:
         q = design.rmatmul(y_tilde[:, None], centred=True)[:, 0] / S
     problem = (design, gram_cache, y_tilde, q)
-    if a1 == 0 and a2 > 0 and not positive:
+    if a1 == 0 and not positive:
         return _pure_ridge(problem, penalty, null_value, info)
     if positive:
         w = np.maximum(w, 0.0)
@@ -424,9 +438,18 @@ def _certify(problem, w, penalty, positive, null_value):
 
 
 def _pure_ridge(problem, penalty, null_value, info):
-    """No ℓ1 part: one linear solve instead of coordinate descent, certified."""
+    """No ℓ1 part: one linear solve instead of coordinate descent, certified.
+
+    For least squares (λ = 0) the dual point is the residual r itself, which
+    the solve makes orthogonal to X̃ (to rounding): ``gap_Q = B − A``.
+    """
     w = _ridge_solve(*problem, penalty.ridge)
-    info["relative_gap"] = _certify(problem, w, penalty, False, null_value)[3]
+    if penalty.ridge > 0:
+        info["relative_gap"] = _certify(problem, w, penalty, False, null_value)[3]
+    else:
+        _, A, B = _correlations(*problem, w)
+        info["relative_gap"] = 2.0 * max(B - A, 0.0) / null_value
+    info["converged"] = info["relative_gap"] <= _LEAST_SQUARES_TOL
     return w, info
 
 

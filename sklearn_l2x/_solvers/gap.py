@@ -10,6 +10,10 @@ For ``P(W, b) = F(XW + b) + Ω(W)``, F a :class:`~sklearn_l2x._losses.Loss` and
    (``loss.dual_residual``);
 2. take ``U = tR`` with ``t`` the largest value in (0, 1] that keeps Ω*
    finite (``penalty.dual_scaling``; ``t = 1`` whenever there is a ridge part);
+   on rows the penalty leaves free (λ = 0, unpenalised units), Ω* is finite
+   only where ``X_uᵀU = 0``, so R is first projected onto that subspace
+   (least squares over the rows of positive weight) and brought back into
+   the domain of F* (``loss.into_dual_domain``);
 3. ``gap = P − D(U)`` with ``D(U) = loss.dual_value(U) + penalty.dual_term(tXᵀR)``.
 """
 
@@ -67,7 +71,31 @@ def duality_gap(X, loss, penalty, W, eta, fit_intercept):
     """
     residual = loss.dual_residual(eta, fit_intercept)
     gradient = np.asarray(X.T @ residual)
-    t = penalty.dual_scaling(gradient)
+    U, G = residual, gradient
+    free = penalty.unpenalised_rows()
+    if free.any():
+        U = _project_out(X, free, residual, loss.sw > 0, fit_intercept)
+        U = loss.into_dual_domain(U)
+        G = np.asarray(X.T @ U)
+        G[free] = 0.0  # zero up to rounding, by construction
+    t = penalty.dual_scaling(G)
     primal = loss.value(eta) + penalty.value(W)
-    dual = loss.dual_value(t * residual) + penalty.dual_term(t * gradient)
+    dual = loss.dual_value(t * U) + penalty.dual_term(t * G)
     return primal, dual, primal - dual, gradient
+
+
+def _project_out(X, free, R, weighted, fit_intercept):
+    """R minus its least-squares fit on [X_free, 1], on the rows of positive weight.
+
+    The result U has ``X_freeᵀU = 0`` (and ``1ᵀU = 0`` with an intercept) to
+    rounding, and is zero on rows of zero weight, where the loss's conjugate
+    allows nothing else.
+    """
+    columns = X[:, np.flatnonzero(free)][weighted]
+    columns = columns.toarray() if hasattr(columns, "toarray") else columns
+    if fit_intercept:
+        columns = np.column_stack([columns, np.ones(columns.shape[0])])
+    U = np.zeros_like(R)
+    fit = np.linalg.lstsq(columns, R[weighted], rcond=None)[0]
+    U[weighted] = R[weighted] - columns @ fit
+    return U
