@@ -148,6 +148,16 @@ def logistic_problem(X, Y, sample_weight, penalty, fit_intercept):
     )
 
 
+def _check_positive_lam(lam, positive):
+    """Non-negative least squares (λ = 0 with positive=True) is not solved here."""
+    if positive and lam == 0:
+        raise ValueError(
+            "positive=True needs lam > 0 (every λ of a grid > 0): the "
+            "coordinate-descent solver cannot certify non-negative least squares. "
+            "For it use scikit-learn's LinearRegression(positive=True)."
+        )
+
+
 class ElasticNetProblem:
     """The squared-loss elastic net on the weighted, centred design.
 
@@ -199,6 +209,7 @@ class ElasticNetProblem:
 
     def solve(self, lam, l1_ratio, W, *, tol, max_iter, positive):
         """Coefficients (p, k) at λ from the start W, and per-target info."""
+        _check_positive_lam(lam, positive)
         W = np.array(W, dtype=np.float64)
         infos = []
         for k in range(self.n_targets):
@@ -224,6 +235,7 @@ class ElasticNetProblem:
 
     def path(self, lams, l1_ratio, *, tol, max_iter, positive):
         """Solutions along the descending grid ``lams``, each warm-started."""
+        _check_positive_lam(np.min(lams), positive)
         if self.gram_cache.full is not None and l1_ratio > 0:
             coefs, gaps, infos = self._path_on_gram(
                 lams, l1_ratio, tol, max_iter, positive

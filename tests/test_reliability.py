@@ -260,3 +260,16 @@ def test_lam_zero_in_paths_and_cv_grids():
         fold = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000)
         fold.fit(X[train], y[train])
         assert score == pytest.approx(fold.score(X[test], y[test]))
+
+
+def test_lam_zero_with_positive_is_refused_clearly():
+    from sklearn_l2x import ElasticNet
+
+    X, y = make_regression(40, 5, random_state=0)
+    for call in (
+        lambda: ElasticNet(lam=0.0, positive=True).fit(X, y),
+        lambda: elastic_net_path(X, y, lams=[1.0, 0.0], positive=True),
+        lambda: ElasticNetCV(lams=[1.0, 0.0], positive=True, cv=3).fit(X, y),
+    ):
+        with pytest.raises(ValueError, match="positive=True needs lam > 0"):
+            call()
