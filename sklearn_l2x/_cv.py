@@ -5,8 +5,11 @@ whole λ path is fitted on the training rows (warm-started, by the problem's
 own ``path``) and scored on the held-out rows; all (setting, fold) pairs run in
 one joblib ``Parallel`` (any backend: processes, dask). What to fit and how to
 score is the caller's ``fold_scores(setting, train, test)``, a picklable
-callable receiving each part as ``(X, y, sample_weight)``; the engine knows
-nothing of estimators.
+callable receiving each part as ``(X, y, sample_weight)`` and returning the
+scores and the fitted :class:`~sklearn_l2x._problem.Path`; the engine knows
+nothing of estimators, and hands back the paths' convergence records so that
+the caller can warn in its own process (warnings raised in joblib's worker
+processes are lost).
 
 Scores are "greater is better" and laid out (n_settings, n_folds, n_lams).
 :func:`select` applies the one tie rule: the best mean over folds wins; means
@@ -33,37 +36,47 @@ def _rows(X, y, sample_weight, rows):
 
 
 def _one_fold(fold_scores, setting, X, y, sample_weight, train, test):
-    return np.asarray(
-        fold_scores(
-            setting,
-            _rows(X, y, sample_weight, train),
-            _rows(X, y, sample_weight, test),
-        ),
-        dtype=np.float64,
+    scores, path = fold_scores(
+        setting,
+        _rows(X, y, sample_weight, train),
+        _rows(X, y, sample_weight, test),
     )
+    records = [
+        {"converged": info["converged"], "relative_gap": info["relative_gap"]}
+        for info in path.infos
+    ]
+    return np.asarray(scores, dtype=np.float64), records
 
 
 def path_scores(fold_scores, settings, X, y, sample_weight, folds, n_jobs=None):
-    """Held-out scores of every (setting, fold, λ), shape (n_settings, n_folds, n_lams).
+    """Held-out scores of every (setting, fold, λ) and the paths' records.
 
     Parameters
     ----------
     fold_scores : callable
-        ``fold_scores(setting, train, test) -> scores (n_lams,)``, train and
-        test each ``(X, y, sample_weight)``.
+        ``fold_scores(setting, train, test) -> (scores (n_lams,), path)``,
+        train and test each ``(X, y, sample_weight)``.
     settings : list
         One entry per setting, passed through to ``fold_scores``.
     X, y : validated arrays
     sample_weight : ndarray or None
     folds : list of (train, test) index arrays
     n_jobs : int or None
+
+    Returns
+    -------
+    scores : ndarray of shape (n_settings, n_folds, n_lams)
+    records : list of dict
+        ``converged`` and ``relative_gap`` of every path point of every fold.
     """
-    scores = Parallel(n_jobs=n_jobs)(
+    results = Parallel(n_jobs=n_jobs)(
         delayed(_one_fold)(fold_scores, setting, X, y, sample_weight, train, test)
         for setting in settings
         for train, test in folds
     )
-    return np.array(scores).reshape(len(settings), len(folds), -1)
+    scores = np.array([scores for scores, _ in results])
+    records = [record for _, fold_records in results for record in fold_records]
+    return scores.reshape(len(settings), len(folds), -1), records
 
 
 @dataclass

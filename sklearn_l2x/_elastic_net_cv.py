@@ -6,7 +6,12 @@ import numpy as np
 from sklearn.model_selection import check_cv
 
 from ._cv import path_scores, select, weighted_mse
-from ._elastic_net import ELASTIC_NET_CONSTRAINTS, _ElasticNetBase, validate_regression
+from ._elastic_net import (
+    ELASTIC_NET_CONSTRAINTS,
+    _ElasticNetBase,
+    validate_regression,
+    warn_if_not_converged,
+)
 from ._problem import ElasticNetProblem
 from ._selection import lam_grid, mix_values
 from ._sklearn_compat import Interval, fit_context
@@ -154,8 +159,14 @@ class ElasticNetCV(_ElasticNetBase):
             for mix in mixes
         ]
         folds = list(check_cv(self.cv).split(X, y))
-        scores = path_scores(
+        scores, records = path_scores(
             self._fold_scores, settings, X, y, sample_weight, folds, self.n_jobs
+        )
+        warn_if_not_converged(
+            f"{type(self).__name__}'s cross-validation paths",
+            records,
+            self.tol,
+            self.max_iter,
         )
         choice = select(scores)
         self.l1_ratio_, grid = settings[choice.setting]
@@ -180,4 +191,4 @@ class ElasticNetCV(_ElasticNetBase):
             max_iter=self.max_iter,
             positive=self.positive,
         )
-        return -weighted_mse(path, *test)
+        return -weighted_mse(path, *test), path

@@ -166,8 +166,15 @@ class _LogisticCV(_LogisticLinearModel):
             grid = _lam_grid(problem.lam_max(), self.lams, self.eps, self._mix_name)
             settings.append((mix, grid, structure))
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
-        scores = path_scores(
+        scores, records = path_scores(
             self._fold_scores, settings, X, y, sample_weight, folds, self.n_jobs
+        )
+        warn_not_converged(
+            f"{type(self).__name__}'s cross-validation paths",
+            records,
+            self.tol,
+            self.max_iter,
+            PROX_NEWTON_STEPS,
         )
         choice = select(scores)
         mix, grid, _ = settings[choice.setting]
@@ -191,12 +198,13 @@ class _LogisticCV(_LogisticLinearModel):
         scorer = check_scoring(self, scoring=self.scoring)
         X_test, y_test, sw_test = test
         weights = {} if sw_test is None else {"sample_weight": sw_test}
-        return [
+        scores = [
             scorer(
                 self._with_solution(classes, coef, intercept), X_test, y_test, **weights
             )
             for coef, intercept in zip(path.coefs, path.intercepts, strict=True)
         ]
+        return scores, path
 
     def _final_fit(self, fits, mix, structure):
         """(classes, W, b, info) at ``lam_``: one fit, or the mean of the folds'."""

@@ -9,6 +9,7 @@ import warnings
 
 import pytest
 from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_l2x import (
     AdaptiveRidge,
@@ -65,3 +66,30 @@ def test_warnings_point_at_the_callers_line(name):
     assert ours, f"{name} gave no warning to check"
     for w in ours:
         assert w.filename == __file__, (name, w.filename, w.lineno)
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize(
+    "make, data",
+    [
+        (lambda n: GroupL2LogisticRegressionCV(lams=3, cv=2, n_jobs=n), (X, Y)),
+        (lambda n: ElasticNetClassifierCV(lams=3, cv=2, n_jobs=n), (X, Y)),
+        (lambda n: ElasticNetCV(n_lams=3, cv=2, n_jobs=n, tol=1e-12), (XR, YR)),
+    ],
+)
+def test_cv_warns_when_its_fold_paths_stop_early(make, data, n_jobs):
+    # Fold paths run in joblib workers, whose warnings are lost: the CV
+    # estimator warns for them in its own process.
+    model = make(n_jobs).set_params(max_iter=1)
+    with pytest.warns(ConvergenceWarning, match="cross-validation paths") as caught:
+        model.fit(*data)
+    assert all(w.filename == __file__ for w in caught)
+
+
+def test_tiny_scales_are_not_silently_zero():
+    # On X scaled by 1e-150 the solver cannot make progress below λ_max: the
+    # path and the CV estimator say so instead of returning zeros in silence.
+    with pytest.warns(ConvergenceWarning):
+        group_l2_logistic_path(X * 1e-150, Y, lams=3)
+    with pytest.warns(ConvergenceWarning, match="cross-validation paths"):
+        GroupL2LogisticRegressionCV(lams=3, cv=2).fit(X * 1e-150, Y)
