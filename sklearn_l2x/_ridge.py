@@ -13,7 +13,7 @@ from ._ridge_engine import fit_spectrum, kfold_curve
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.banded import BandedRidge
 from ._solvers.spectral import SufficientStats, decompose
-from ._validation import check_sample_weight, warn
+from ._validation import check_sample_weight, check_square_scale, warn
 
 __all__ = ["AdaptiveRidge"]
 
@@ -233,6 +233,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             y_numeric=True,
         )
         sample_weight = check_sample_weight(sample_weight, X)
+        check_square_scale(X, sample_weight)
         y = np.asarray(y, dtype=np.float64)
         return X, y, sample_weight
 

@@ -79,3 +79,35 @@ def warn_not_converged(name, infos, tol, max_iter, steps):
         ConvergenceWarning,
         stacklevel=user_stacklevel(),
     )
+
+
+# Decimal exponents past which squares of the data leave float64 (whose range
+# is about 1e±308), with a margin for sums over rows and eigenvalues.
+_SQUARES_TOO_LARGE = 300
+_SQUARES_TOO_SMALL = -290
+
+
+def check_square_scale(X, sample_weight):
+    """X and the weights must have squares (X̃ᵀX̃ = Xᵀdiag(s)X) that float64 holds.
+
+    Raises ValueError saying how to rescale, instead of an overflow deep in a
+    decomposition (or an underflow that silently zeroes the spectrum).
+    """
+    values = X.data if hasattr(X, "toarray") else X
+    top = float(np.max(np.abs(values), initial=0.0))
+    if top == 0:
+        return
+    weight = float(sample_weight.max())
+    exponent = 2 * np.log10(top) + np.log10(weight)
+    if exponent + np.log10(max(X.shape[0], 1)) > _SQUARES_TOO_LARGE:
+        problem = "too large"
+    elif exponent < _SQUARES_TOO_SMALL:
+        problem = "too small"
+    else:
+        return
+    raise ValueError(
+        f"X (largest |x| = {top:.3g}) times sample_weight (largest {weight:.3g}) "
+        f"is {problem} for its squares in float64 (X̃ᵀX̃ = Xᵀdiag(s)X); "
+        "rescale X (e.g. with StandardScaler) or divide sample_weight by a "
+        "constant."
+    )

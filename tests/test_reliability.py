@@ -273,3 +273,29 @@ def test_lam_zero_with_positive_is_refused_clearly():
     ):
         with pytest.raises(ValueError, match="positive=True needs lam > 0"):
             call()
+
+
+@pytest.mark.parametrize(
+    "scale, weight, problem",
+    [(1e150, 1.0, "too large"), (1.0, 1e300, "too large"), (1e-160, 1.0, "too small")],
+)
+def test_adaptive_ridge_explains_scales_float64_cannot_square(scale, weight, problem):
+    from sklearn_l2x import AdaptiveRidge
+
+    X, y = make_regression(60, 5, noise=3.0, random_state=0)
+    sw = np.full(60, weight)
+    for fit in (AdaptiveRidge().fit, AdaptiveRidge().partial_fit):
+        with pytest.raises(ValueError, match=f"{problem} for its squares"):
+            fit(X * scale, y, sw)
+
+
+def test_adaptive_ridge_is_equivariant_to_the_scale_of_x():
+    # Ridge on c·X is ridge on X with λ·c² and w/c, for any c float64 squares.
+    from sklearn_l2x import AdaptiveRidge
+
+    X, y = make_regression(60, 5, noise=3.0, random_state=0)
+    reference = AdaptiveRidge().fit(X, y)
+    for scale in (1e-140, 1e140):
+        scaled = AdaptiveRidge().fit(X * scale, y)
+        assert_allclose(scaled.coef_ * scale, reference.coef_, rtol=1e-6)
+        assert_allclose(scaled.lam_ / scale**2, reference.lam_, rtol=1e-5)
