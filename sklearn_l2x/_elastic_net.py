@@ -126,7 +126,7 @@ def elastic_net_path(
     grid = lam_grid(problem.lam_max(l1_ratio, positive), lams, n_lams, eps, "l1_ratio")
     path = problem.path(grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive)
     warn_if_not_converged("elastic_net_path", path.infos, tol, max_iter)
-    coefs, intercepts = path.coefs, path.intercepts
+    coefs, intercepts = path.coefs.astype(X.dtype), path.intercepts.astype(X.dtype)
     if problem.single:
         coefs, intercepts = coefs[:, 0, :], intercepts[:, 0]
     return grid, coefs, intercepts, path.gaps

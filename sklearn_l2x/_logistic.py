@@ -129,11 +129,15 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
     def _solver_options(self):
         return {"tol": self.tol, "max_iter": self.max_iter, "verbose": self.verbose}
 
-    def _set_solution(self, classes, W, b, info, structure):
-        """Record a solution (W (p, K), b (K,)) as the fitted attributes."""
+    def _set_solution(self, classes, W, b, info, structure, dtype=np.float64):
+        """Record a solution (W (p, K), b (K,)) as the fitted attributes.
+
+        Coefficients and intercepts take the dtype of X (float32 stays float32,
+        as in scikit-learn's linear models); the solver works in float64.
+        """
         self.classes_ = classes
-        self.coef_ = W.T.copy()
-        self.intercept_ = np.asarray(b, dtype=np.float64).copy()
+        self.coef_ = W.T.astype(dtype)
+        self.intercept_ = np.asarray(b).astype(dtype)
         self.n_iter_ = info["n_iter"]
         self.dual_gap_ = info["relative_gap"]
         self._describe_solution(W, structure)
@@ -268,5 +272,5 @@ class _SingleLambdaLogistic(_LogisticLinearModel):
         W, b, info = problem.solve(
             self.lam, W0, b0, chord=True, **self._solver_options()
         )
-        self._set_solution(classes, W, b, info, structure)
+        self._set_solution(classes, W, b, info, structure, X.dtype)
         return self

@@ -113,7 +113,12 @@ max_iter
     warn_not_converged(
         "group_l2_logistic_path", path.infos, tol, max_iter, PROX_NEWTON_STEPS
     )
-    return path.lams, path.coefs, path.intercepts, path.gaps
+    return (
+        path.lams,
+        path.coefs.astype(X.dtype),
+        path.intercepts.astype(X.dtype),
+        path.gaps,
+    )
 
 
 #: Parameters every logistic CV estimator adds to its penalty's.
@@ -187,7 +192,8 @@ class _LogisticCV(_LogisticLinearModel):
             fits = [(X, y, sample_weight)]
         else:
             fits = [_rows(X, y, sample_weight, train) for train, _ in folds]
-        self._set_solution(*self._final_fit(fits, mix, structure), structure)
+        solution = self._final_fit(fits, mix, structure)
+        self._set_solution(*solution, structure, X.dtype)
         return self
 
     def _fold_scores(self, setting, train, test):

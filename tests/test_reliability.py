@@ -299,3 +299,30 @@ def test_adaptive_ridge_is_equivariant_to_the_scale_of_x():
         scaled = AdaptiveRidge().fit(X * scale, y)
         assert_allclose(scaled.coef_ * scale, reference.coef_, rtol=1e-6)
         assert_allclose(scaled.lam_ / scale**2, reference.lam_, rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ElasticNetClassifier(lam=0.01),
+        lambda: GroupL2LogisticRegression(lam=0.01),
+        lambda: ElasticNetClassifierCV(lams=4, cv=3),
+        lambda: GroupL2LogisticRegressionCV(lams=4, cv=3),
+    ],
+)
+def test_float32_is_kept_by_the_classifiers(make):
+    X32 = X.astype(np.float32)
+    ours = make().fit(X32, Y)
+    reference = make().fit(X, Y)
+    assert ours.coef_.dtype == ours.intercept_.dtype == np.float32
+    assert ours.predict_proba(X32).dtype == np.float32
+    assert_allclose(ours.coef_, reference.coef_, rtol=1e-4, atol=1e-5)
+
+
+def test_float32_is_kept_by_the_path_functions():
+    lams, coefs, intercepts, _ = group_l2_logistic_path(X.astype(np.float32), Y, lams=4)
+    assert coefs.dtype == intercepts.dtype == np.float32
+    reference = group_l2_logistic_path(X, Y, lams=lams)[1]
+    assert_allclose(coefs, reference, rtol=1e-4, atol=1e-5)
+    lams, coefs, intercepts, _ = elastic_net_path(XR.astype(np.float32), YR, n_lams=4)
+    assert coefs.dtype == intercepts.dtype == np.float32
