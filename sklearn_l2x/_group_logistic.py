@@ -78,8 +78,10 @@ GROUP_LOGISTIC_CONSTRAINTS = {
 def validated_classification_data(X, y):
     """X and y checked for the public functions, and X's column names."""
     names = feature_names_of(X)
-    X = check_array(X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32])
-    y = check_array(y, ensure_2d=False, dtype=None)
+    X = check_array(
+        X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32], input_name="X"
+    )
+    y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D (one label per sample), got shape {y.shape}.")
     check_consistent_length(X, y)
