@@ -23,6 +23,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from ._sklearn_compat import safe_indexing
+from ._validation import warn_not_converged
 
 # Mean scores this close to the best (relative) are ties: differences at
 # rounding level must not pick a smaller λ than an equally good larger one.
@@ -113,3 +114,27 @@ def weighted_mse(path, X, y, sample_weight):
         residual = Y - (np.asarray(X @ coef.T) + intercept)
         errors.append(float(weights @ (residual**2).mean(axis=1)) / weights.sum())
     return np.array(errors)
+
+
+def cross_validate(
+    fold_scores, settings, X, y, sample_weight, folds, *, n_jobs, convergence
+):
+    """:func:`path_scores`, one warning for the fold paths, and :func:`select`.
+
+    ``convergence`` is ``(name, tol, max_iter, steps)`` for the warning, which
+    is raised here, in the caller's process, for every fold path point that
+    stopped above ``tol``.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_settings, n_folds, n_lams)
+    choice : Selection
+    """
+    scores, records = path_scores(
+        fold_scores, settings, X, y, sample_weight, folds, n_jobs
+    )
+    name, tol, max_iter, steps = convergence
+    warn_not_converged(
+        f"{name}'s cross-validation paths", records, tol, max_iter, steps
+    )
+    return scores, select(scores)

@@ -38,9 +38,12 @@ def validate_regression(estimator, X, y, sample_weight, reset=True):
     return X, np.asarray(y, dtype=np.float64), sample_weight
 
 
+CD_EPOCHS = "coordinate-descent epochs"  # what max_iter counts here
+
+
 def warn_if_not_converged(name, infos, tol, max_iter):
     """The shared ConvergenceWarning, for coordinate-descent fits and paths."""
-    warn_not_converged(name, infos, tol, max_iter, "coordinate-descent epochs")
+    warn_not_converged(name, infos, tol, max_iter, CD_EPOCHS)
 
 
 #: Parameters shared by ElasticNet and ElasticNetCV.

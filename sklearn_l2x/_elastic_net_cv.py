@@ -5,12 +5,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.model_selection import check_cv
 
-from ._cv import path_scores, select, weighted_mse
+from ._cv import cross_validate, weighted_mse
 from ._elastic_net import (
+    CD_EPOCHS,
     ELASTIC_NET_CONSTRAINTS,
     _ElasticNetBase,
     validate_regression,
-    warn_if_not_converged,
 )
 from ._problem import ElasticNetProblem
 from ._selection import lam_grid, mix_values
@@ -159,16 +159,16 @@ class ElasticNetCV(_ElasticNetBase):
             for mix in mixes
         ]
         folds = list(check_cv(self.cv).split(X, y))
-        scores, records = path_scores(
-            self._fold_scores, settings, X, y, sample_weight, folds, self.n_jobs
+        scores, choice = cross_validate(
+            self._fold_scores,
+            settings,
+            X,
+            y,
+            sample_weight,
+            folds,
+            n_jobs=self.n_jobs,
+            convergence=(type(self).__name__, self.tol, self.max_iter, CD_EPOCHS),
         )
-        warn_if_not_converged(
-            f"{type(self).__name__}'s cross-validation paths",
-            records,
-            self.tol,
-            self.max_iter,
-        )
-        choice = select(scores)
         self.l1_ratio_, grid = settings[choice.setting]
         self.lam_ = float(grid[choice.lam_index])
         several = not np.isscalar(self.l1_ratio)

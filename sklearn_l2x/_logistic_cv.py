@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 
-from ._cv import _rows, path_scores, select
+from ._cv import _rows, cross_validate
 from ._elastic_net_classifier import ELASTIC_LOGISTIC_CONSTRAINTS, _L1L2Penalised
 from ._group_logistic import (
     GROUP_FUNCTION_CONSTRAINTS,
@@ -171,17 +171,21 @@ class _LogisticCV(_LogisticLinearModel):
             grid = _lam_grid(problem.lam_max(), self.lams, self.eps, self._mix_name)
             settings.append((mix, grid, structure))
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
-        scores, records = path_scores(
-            self._fold_scores, settings, X, y, sample_weight, folds, self.n_jobs
+        scores, choice = cross_validate(
+            self._fold_scores,
+            settings,
+            X,
+            y,
+            sample_weight,
+            folds,
+            n_jobs=self.n_jobs,
+            convergence=(
+                type(self).__name__,
+                self.tol,
+                self.max_iter,
+                PROX_NEWTON_STEPS,
+            ),
         )
-        warn_not_converged(
-            f"{type(self).__name__}'s cross-validation paths",
-            records,
-            self.tol,
-            self.max_iter,
-            PROX_NEWTON_STEPS,
-        )
-        choice = select(scores)
         mix, grid, _ = settings[choice.setting]
         self.lam_ = float(grid[choice.lam_index])
         setattr(self, self._mix_name + "_", mix)

@@ -41,10 +41,6 @@ class Path:
     gaps: np.ndarray  # (n_lams,), relative
     infos: list = field(default_factory=list)
 
-    @property
-    def converged(self):
-        return all(info["converged"] for info in self.infos)
-
 
 class PenalisedProblem:
     """``loss(XW + b) + penalty(W)`` on validated arrays, by proximal Newton.

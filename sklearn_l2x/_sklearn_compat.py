@@ -20,7 +20,6 @@ from sklearn.utils.fixes import parse_version
 from sklearn.utils.validation import _check_sample_weight, _get_feature_names
 
 __all__ = [
-    "SKLEARN_VERSION",
     "INTERCEPT_COLUMN",
     "Interval",
     "StrOptions",
@@ -32,9 +31,6 @@ __all__ = [
     "sklearn_at_least",
     "validate_params",
 ]
-
-#: scikit-learn's (major, minor) version.
-SKLEARN_VERSION = tuple(parse_version(sklearn.__version__).release[:2])
 
 
 def sklearn_at_least(version):
