@@ -42,7 +42,8 @@ def _check_class_weight(class_weight, classes):
     """class_weight as a dict is finite and non-negative and names known classes."""
     if not isinstance(class_weight, dict):
         return
-    unknown = [label for label in class_weight if label not in set(classes)]
+    known = set(classes)
+    unknown = [label for label in class_weight if label not in known]
     if unknown:
         raise ValueError(
             f"class_weight names classes {unknown!r} that are not in the data; "
