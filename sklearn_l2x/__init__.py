@@ -10,6 +10,11 @@ from ._elastic_net import ElasticNet, elastic_net_path
 from ._elastic_net_classifier import ElasticNetClassifier
 from ._elastic_net_cv import ElasticNetCV
 from ._group_logistic import GroupL2LogisticRegression, lam_max
+from ._group_regression import (
+    GroupL2Regression,
+    GroupL2RegressionCV,
+    group_l2_regression_path,
+)
 from ._groups import groups_from_feature_names
 from ._logistic_cv import (
     ElasticNetClassifierCV,
@@ -26,6 +31,8 @@ __all__ = [
     "C_to_lambda",
     "GroupL2LogisticRegression",
     "GroupL2LogisticRegressionCV",
+    "GroupL2Regression",
+    "GroupL2RegressionCV",
     "ElasticNet",
     "ElasticNetCV",
     "ElasticNetClassifier",
@@ -34,6 +41,7 @@ __all__ = [
     "elastic_net_path",
     "conventions",
     "group_l2_logistic_path",
+    "group_l2_regression_path",
     "groups_from_feature_names",
     "lam_max",
     "lambda_to_C",

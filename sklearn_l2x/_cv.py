@@ -82,23 +82,100 @@ def path_scores(fold_scores, settings, X, y, sample_weight, folds, n_jobs=None):
 
 @dataclass
 class Selection:
-    """The chosen (setting, λ) and the fold statistics it was chosen from."""
+    """The chosen (setting, λ) and the fold statistics it was chosen from.
+
+    ``lam_index`` is the best mean's λ; ``lam_index_1se`` the largest λ of the
+    same setting whose mean is within one standard error of the best
+    (glmnet's ``lambda.1se``; grids descend, so the first such index).
+    """
 
     setting: int
     lam_index: int
+    lam_index_1se: int
     mean: np.ndarray  # (n_settings, n_lams)
     standard_error: np.ndarray  # (n_settings, n_lams)
 
+    def index(self, rule):
+        """The λ index the rule ``"min"`` or ``"1se"`` picks."""
+        return self.lam_index if rule == "min" else self.lam_index_1se
+
 
 def select(scores):
-    """The best mean score of ``scores`` (n_settings, n_folds, n_lams), one tie rule."""
+    """The best mean score of ``scores`` (n_settings, n_folds, n_lams), one tie rule.
+
+    The standard error of a mean is the fold scores' standard deviation
+    (``ddof=1``) over √n_folds, 0 with one fold.
+    """
     mean = scores.mean(axis=1)
     n_folds = scores.shape[1]
     spread = scores.std(axis=1, ddof=1) if n_folds > 1 else np.zeros_like(mean)
+    standard_error = spread / np.sqrt(n_folds)
     best = mean.max()
     ties = mean >= best - _TIE_RTOL * abs(best)
     setting, lam_index = np.argwhere(ties)[0]
-    return Selection(int(setting), int(lam_index), mean, spread / np.sqrt(n_folds))
+    threshold = mean[setting, lam_index] - standard_error[setting, lam_index]
+    within = mean[setting] >= threshold - _TIE_RTOL * abs(threshold)
+    return Selection(
+        int(setting),
+        int(lam_index),
+        int(np.flatnonzero(within)[0]),
+        mean,
+        standard_error,
+    )
+
+
+@dataclass
+class CVSummary:
+    """What a CV estimator reports about its choice (its fitted attributes).
+
+    For one setting the leading (setting) axis is dropped from every array.
+    """
+
+    mix: float
+    lam: float
+    lam_min: float
+    lam_1se: float
+    lams: np.ndarray  # (n_lams,) or (n_settings, n_lams)
+    scores: np.ndarray  # (n_folds, n_lams) or (n_settings, n_folds, n_lams)
+    scores_mean: np.ndarray  # (n_lams,) or (n_settings, n_lams)
+    scores_se: np.ndarray  # like scores_mean
+
+    def attributes(self, mix_name):
+        """``{name: value}`` of the fitted attributes, the mix under ``mix_name``."""
+        return {
+            f"{mix_name}_": self.mix,
+            "lam_": self.lam,
+            "lam_min_": self.lam_min,
+            "lam_1se_": self.lam_1se,
+            "lams_": self.lams,
+            "scores_": self.scores,
+            "scores_mean_": self.scores_mean,
+            "scores_se_": self.scores_se,
+        }
+
+
+def summarise(settings, scores, choice, rule, several):
+    """The :class:`CVSummary` of a selection.
+
+    ``settings`` are ``(mix, grid, ...)`` tuples; ``several`` says whether the
+    user gave several mix values (then the setting axis stays).
+    """
+    mix, grid = settings[choice.setting][:2]
+    grids = np.array([setting[1] for setting in settings])
+
+    def shaped(array):
+        return array if several else array[0]
+
+    return CVSummary(
+        mix=mix,
+        lam=float(grid[choice.index(rule)]),
+        lam_min=float(grid[choice.lam_index]),
+        lam_1se=float(grid[choice.lam_index_1se]),
+        lams=shaped(grids),
+        scores=shaped(scores),
+        scores_mean=shaped(choice.mean),
+        scores_se=shaped(choice.standard_error),
+    )
 
 
 def weighted_mse(path, X, y, sample_weight):

@@ -8,34 +8,14 @@ not derive from each other): prediction, tags, and how a solution of the
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 
 from ._problem import ElasticNetProblem
+from ._regression import _LinearRegressor, validate_regression
 from ._selection import lam_grid
 from ._sklearn_compat import Interval, fit_context, validate_params
-from ._validation import check_sample_weight, warn_not_converged
+from ._validation import warn_not_converged
 
 __all__ = ["ElasticNet", "elastic_net_path"]
-
-
-_REGRESSION_DATA = {
-    "accept_sparse": ("csr", "csc"),
-    "dtype": [np.float64, np.float32],
-    "multi_output": True,
-    "y_numeric": True,
-}
-
-
-def validate_regression(estimator, X, y, sample_weight, reset=True):
-    """X, y (float64) and the weights for an elastic-net fit; ``estimator`` None
-    for the public functions (nothing recorded)."""
-    if estimator is None:
-        X, y = check_X_y(X, y, **_REGRESSION_DATA)
-    else:
-        X, y = validate_data(estimator, X, y, reset=reset, **_REGRESSION_DATA)
-    sample_weight = check_sample_weight(sample_weight, X)
-    return X, np.asarray(y, dtype=np.float64), sample_weight
 
 
 CD_EPOCHS = "coordinate-descent epochs"  # what max_iter counts here
@@ -135,7 +115,7 @@ def elastic_net_path(
     return grid, coefs, intercepts, path.gaps
 
 
-class _ElasticNetBase(RegressorMixin, BaseEstimator):
+class _ElasticNetBase(_LinearRegressor):
     """What ElasticNet and ElasticNetCV share: solving, the fitted state, prediction."""
 
     def _solve(self, problem, lam, l1_ratio, W0, dtype):
@@ -164,33 +144,6 @@ class _ElasticNetBase(RegressorMixin, BaseEstimator):
             self.coef_ = W.T.astype(dtype)
             self.intercept_ = intercept.astype(dtype)
             self.dual_gap_, self.n_iter_ = gaps, n_iter
-
-    def predict(self, X):
-        """Predict with the fitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-        """
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=("csr", "csc"),
-            dtype=[np.float64, np.float32],
-        )
-        return np.asarray(X @ self.coef_.T) + self.intercept_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.target_tags.multi_output = True
-        return tags
 
 
 class ElasticNet(_ElasticNetBase):

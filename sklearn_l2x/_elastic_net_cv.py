@@ -5,16 +5,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.model_selection import check_cv
 
-from ._cv import cross_validate, weighted_mse
-from ._elastic_net import (
-    CD_EPOCHS,
-    ELASTIC_NET_CONSTRAINTS,
-    _ElasticNetBase,
-    validate_regression,
-)
+from ._cv import cross_validate, summarise, weighted_mse
+from ._elastic_net import CD_EPOCHS, ELASTIC_NET_CONSTRAINTS, _ElasticNetBase
 from ._problem import ElasticNetProblem
+from ._regression import validate_regression
 from ._selection import lam_grid, mix_values
-from ._sklearn_compat import Interval, fit_context
+from ._sklearn_compat import Interval, StrOptions, fit_context
 
 __all__ = ["ElasticNetCV"]
 
@@ -49,11 +45,27 @@ class ElasticNetCV(_ElasticNetBase):
         (α, fold) pairs fitted in parallel (joblib; any backend, e.g. dask).
     fit_intercept, tol, max_iter, positive
         As in :class:`ElasticNet`.
+    selection : {"min", "1se"}, default="min"
+        Which λ is refitted: ``"min"`` the one with the best mean score,
+        ``"1se"`` the largest λ whose mean score is within one standard error
+        of the best (the one-standard-error rule, glmnet's ``lambda.1se``),
+        on the chosen mix's grid. Both are reported (``lam_min_``,
+        ``lam_1se_``).
 
     Attributes
     ----------
     lam_ : float
-        The chosen λ.
+        The chosen λ (``lam_min_`` or ``lam_1se_``, as ``selection`` says).
+    lam_min_ : float
+        The λ with the lowest mean held-out error.
+    lam_1se_ : float
+        The largest λ whose mean error is within one standard error of the
+        lowest.
+    scores_mean_ : ndarray of shape (n_lams,) or (n_l1_ratios, n_lams)
+        Mean of ``scores_`` over the folds.
+    scores_se_ : ndarray of shape (n_lams,) or (n_l1_ratios, n_lams)
+        Standard error of that mean: the fold scores' standard deviation
+        (``ddof=1``) over √n_folds.
     l1_ratio_ : float
         The chosen α.
     lams_ : ndarray of shape (n_lams,) or (n_l1_ratios, n_lams)
@@ -95,6 +107,7 @@ class ElasticNetCV(_ElasticNetBase):
         "eps": [Interval(Real, 0, 1, closed="neither")],
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
+        "selection": [StrOptions({"min", "1se"})],
     }
 
     def __init__(
@@ -110,6 +123,7 @@ class ElasticNetCV(_ElasticNetBase):
         tol=1e-6,
         max_iter=10000,
         positive=False,
+        selection="min",
     ):
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -121,6 +135,7 @@ class ElasticNetCV(_ElasticNetBase):
         self.eps = eps
         self.cv = cv
         self.n_jobs = n_jobs
+        self.selection = selection
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -169,14 +184,13 @@ class ElasticNetCV(_ElasticNetBase):
             n_jobs=self.n_jobs,
             convergence=(type(self).__name__, self.tol, self.max_iter, CD_EPOCHS),
         )
-        self.l1_ratio_, grid = settings[choice.setting]
-        self.lam_ = float(grid[choice.lam_index])
-        several = not np.isscalar(self.l1_ratio)
+        summary = summarise(
+            settings, scores, choice, self.selection, not np.isscalar(self.l1_ratio)
+        )
+        for name, value in summary.attributes("l1_ratio").items():
+            setattr(self, name, value)
         # Held-out errors in scikit-learn's layout: (n_mix, n_lams, n_folds).
-        mse = -scores.transpose(0, 2, 1)
-        self.lams_ = np.array([g for _, g in settings]) if several else grid
-        self.mse_path_ = mse if several else mse[0]
-        self.scores_ = scores if several else scores[0]
+        self.mse_path_ = -np.swapaxes(self.scores_, -1, -2)
         start = np.zeros((X.shape[1], problem.n_targets))
         return self._solve(problem, self.lam_, self.l1_ratio_, start, X.dtype)
 

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 
-from ._cv import _rows, cross_validate
+from ._cv import _rows, cross_validate, summarise
 from ._elastic_net_classifier import ELASTIC_LOGISTIC_CONSTRAINTS, _L1L2Penalised
 from ._group_logistic import (
     GROUP_FUNCTION_CONSTRAINTS,
@@ -22,22 +22,16 @@ from ._group_logistic import (
     validated_classification_data,
 )
 from ._logistic import PROX_NEWTON_STEPS, _LogisticLinearModel
-from ._selection import lam_grid, mix_values
-from ._sklearn_compat import Interval, fit_context, validate_params
-from ._validation import check_sample_weight, warn_not_converged
+from ._problem import certified_path
+from ._selection import count_or_values_grid, mix_values
+from ._sklearn_compat import Interval, StrOptions, fit_context, validate_params
+from ._validation import check_sample_weight
 
 __all__ = [
     "ElasticNetClassifierCV",
     "GroupL2LogisticRegressionCV",
     "group_l2_logistic_path",
 ]
-
-
-def _lam_grid(lam_top, lams, eps, mix_name):
-    """``lams`` is a count (automatic grid) or the values themselves."""
-    if np.isscalar(lams):
-        return lam_grid(lam_top, None, lams, eps, mix_name)
-    return lam_grid(lam_top, lams, None, eps, mix_name)
 
 
 @validate_params(
@@ -108,10 +102,9 @@ max_iter
     _, problem = group_problem(
         X, y, sample_weight, class_weight, structure, group_ratio, fit_intercept
     )
-    grid = _lam_grid(problem.lam_max(), lams, eps, "group_ratio")
-    path = problem.path(grid, tol=tol, max_iter=max_iter)
-    warn_not_converged(
-        "group_l2_logistic_path", path.infos, tol, max_iter, PROX_NEWTON_STEPS
+    grid = count_or_values_grid(problem.lam_max(), lams, eps, "group_ratio")
+    path = certified_path(
+        problem, grid, tol, max_iter, "group_l2_logistic_path", PROX_NEWTON_STEPS
     )
     return (
         path.lams,
@@ -129,6 +122,7 @@ CV_CONSTRAINTS = {
     "scoring": [str, callable, None],
     "n_jobs": [Integral, None],
     "refit": ["boolean"],
+    "selection": [StrOptions({"min", "1se"})],
 }
 
 
@@ -168,7 +162,9 @@ class _LogisticCV(_LogisticLinearModel):
         settings = []
         for mix in mixes:
             _, problem = self._problem(X, y, sample_weight, 1.0, mix, structure)
-            grid = _lam_grid(problem.lam_max(), self.lams, self.eps, self._mix_name)
+            grid = count_or_values_grid(
+                problem.lam_max(), self.lams, self.eps, self._mix_name
+            )
             settings.append((mix, grid, structure))
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         scores, choice = cross_validate(
@@ -186,12 +182,12 @@ class _LogisticCV(_LogisticLinearModel):
                 PROX_NEWTON_STEPS,
             ),
         )
-        mix, grid, _ = settings[choice.setting]
-        self.lam_ = float(grid[choice.lam_index])
-        setattr(self, self._mix_name + "_", mix)
-        several = not np.isscalar(mix_param)
-        self.scores_ = scores if several else scores[0]
-        self.lams_ = np.array([s[1] for s in settings]) if several else grid
+        summary = summarise(
+            settings, scores, choice, self.selection, not np.isscalar(mix_param)
+        )
+        for name, value in summary.attributes(self._mix_name).items():
+            setattr(self, name, value)
+        mix = summary.mix
         if self.refit:
             fits = [(X, y, sample_weight)]
         else:
@@ -270,11 +266,27 @@ max_iter, verbose
     refit : bool, default=True
         Refit on all data at the best λ. If False, the coefficients are the
         average over folds of the solutions at the best λ.
+    selection : {"min", "1se"}, default="min"
+        Which λ is refitted: ``"min"`` the one with the best mean score,
+        ``"1se"`` the largest λ whose mean score is within one standard error
+        of the best (the one-standard-error rule, glmnet's ``lambda.1se``),
+        on the chosen mix's grid. Both are reported (``lam_min_``,
+        ``lam_1se_``).
 
     Attributes
     ----------
     lam_ : float
-        The chosen λ.
+        The chosen λ (``lam_min_`` or ``lam_1se_``, as ``selection`` says).
+    lam_min_ : float
+        The λ with the best mean held-out score.
+    lam_1se_ : float
+        The largest λ whose mean score is within one standard error of the
+        best.
+    scores_mean_ : ndarray of shape (n_lams,) or (n_mix, n_lams)
+        Mean held-out score of each λ over the folds.
+    scores_se_ : ndarray of shape (n_lams,) or (n_mix, n_lams)
+        Standard error of that mean: the fold scores' standard deviation
+        (``ddof=1``) over √n_folds.
     lams_ : ndarray of shape (n_lams,)
         The grid, descending.
     scores_ : ndarray of shape (n_folds, n_lams)
@@ -316,6 +328,7 @@ active_groups_, n_features_in_, feature_names_in_
         scoring=None,
         n_jobs=None,
         refit=True,
+        selection="min",
         verbose=0,
     ):
         self.groups = groups
@@ -332,6 +345,7 @@ active_groups_, n_features_in_, feature_names_in_
         self.scoring = scoring
         self.n_jobs = n_jobs
         self.refit = refit
+        self.selection = selection
 
 
 class ElasticNetClassifierCV(_L1L2Penalised, _LogisticCV):
@@ -365,11 +379,27 @@ class ElasticNetClassifierCV(_L1L2Penalised, _LogisticCV):
     refit : bool, default=True
         Refit on all data at the best (λ, α). If False, the coefficients are
         the average over folds of the solutions there.
+    selection : {"min", "1se"}, default="min"
+        Which λ is refitted: ``"min"`` the one with the best mean score,
+        ``"1se"`` the largest λ whose mean score is within one standard error
+        of the best (the one-standard-error rule, glmnet's ``lambda.1se``),
+        on the chosen mix's grid. Both are reported (``lam_min_``,
+        ``lam_1se_``).
 
     Attributes
     ----------
     lam_ : float
-        The chosen λ.
+        The chosen λ (``lam_min_`` or ``lam_1se_``, as ``selection`` says).
+    lam_min_ : float
+        The λ with the best mean held-out score.
+    lam_1se_ : float
+        The largest λ whose mean score is within one standard error of the
+        best.
+    scores_mean_ : ndarray of shape (n_lams,) or (n_mix, n_lams)
+        Mean held-out score of each λ over the folds.
+    scores_se_ : ndarray of shape (n_lams,) or (n_mix, n_lams)
+        Standard error of that mean: the fold scores' standard deviation
+        (``ddof=1``) over √n_folds.
     l1_ratio_ : float
         The chosen α.
     lams_ : ndarray of shape (n_lams,) or (n_l1_ratios, n_lams)
@@ -419,6 +449,7 @@ feature_names_in_
         scoring=None,
         n_jobs=None,
         refit=True,
+        selection="min",
         verbose=0,
     ):
         self.l1_ratio = l1_ratio
@@ -433,3 +464,4 @@ feature_names_in_
         self.scoring = scoring
         self.n_jobs = n_jobs
         self.refit = refit
+        self.selection = selection

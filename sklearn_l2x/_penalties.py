@@ -23,6 +23,9 @@ import numpy as np
 
 from ._groups import group_membership
 
+# Halvings of a bisection: 2^-64 of the bracket is below float64 rounding.
+_BISECTIONS = 64
+
 
 def _free_block(base, free, size):
     """``base`` on the free coordinates (a copy), or zeros without a base."""
@@ -118,25 +121,39 @@ class Penalty(abc.ABC):
 
 
 class GroupL2(Penalty):
-    """``lam · [ratio · Σ_g ω_g ‖W_g‖_F + (1 − ratio) · ‖W‖_F²]``.
+    """``lam · [ratio · Σ_g ((1 − τ) ω_g ‖W_g‖_F + τ ‖W_g‖₁) + (1 − ratio) · ‖W‖_F²]``.
+
+    With ``l1_ratio`` τ > 0 this is the sparse-group lasso: inside a group
+    that enters, the ℓ1 term zeroes single entries; its prox is closed form
+    (soft-threshold, then shrink the group). With ``positive`` the entries are
+    also constrained to be non-negative (project onto the orthant, then the
+    same prox).
 
     Parameters
     ----------
     groups : list of ndarray of int
         A partition of the p rows of W.
     weights : ndarray of shape (n_groups,)
-        ω_g > 0.
+        ω_g >= 0 (0: the group has no group-norm term).
     lam : float
         Overall strength λ >= 0.
     ratio : float in [0, 1]
-        Share of the group term (``group_ratio``).
+        Share of the sparse part (``group_ratio``).
+    l1_ratio : float in [0, 1], default=0
+        τ, the ℓ1 share of the sparse part.
+    positive : bool, default=False
+        Constrain W >= 0.
     """
 
-    def __init__(self, groups, weights, lam, ratio):
+    def __init__(self, groups, weights, lam, ratio, l1_ratio=0.0, positive=False):
         self.groups = groups
         self.weights = np.asarray(weights, dtype=np.float64)
         self.lam = float(lam)
         self.ratio = float(ratio)
+        self.l1_ratio = float(l1_ratio)
+        self.positive = bool(positive)
+        # The plain group lasso (no ℓ1 part, no sign): the fast paths below.
+        self._plain = self.l1_ratio == 0 and not self.positive
         self.membership = group_membership(groups)
         n_features = self.membership.shape[0]
         self.n_groups = len(groups)
@@ -171,7 +188,14 @@ class GroupL2(Penalty):
             rows.append(members)
             start += len(members)
         rows = np.concatenate(rows) if rows else np.array([], dtype=int)
-        return rows, GroupL2(local, self.weights[group_ids], self.lam, self.ratio)
+        return rows, GroupL2(
+            local,
+            self.weights[group_ids],
+            self.lam,
+            self.ratio,
+            self.l1_ratio,
+            self.positive,
+        )
 
     def group_norms(self, M):
         """‖M_g‖_F for every group, M of shape (p, K)."""
@@ -185,16 +209,90 @@ class GroupL2(Penalty):
             np.bincount(self.membership, weights=row_squares, minlength=self.n_groups)
         )
 
+    @property
+    def _radius(self):
+        """r_g = λ_grp (1 − τ) ω_g, the radius of each group's norm term."""
+        return self.group_strength * (1.0 - self.l1_ratio) * self.weights
+
+    @property
+    def _threshold(self):
+        """c = λ_grp τ, the ℓ1 term's threshold."""
+        return self.group_strength * self.l1_ratio
+
+    def _excess(self, M, shift):
+        """The part of the descent direction −M beyond the ℓ1 box of half-width
+        ``shift`` (and beyond the orthant's normal cone when positive)."""
+        if self.positive:
+            return np.maximum(-M - shift, 0.0)
+        return np.sign(M) * np.maximum(np.abs(M) - shift, 0.0)
+
+    def _beyond(self, G, shift):
+        """Per group ‖excess of G‖: the group's distance from the ℓ1 part's
+        subdifferential at zero, which the norm term's radius must cover."""
+        return self.group_norms(self._excess(G, shift))
+
+    def unpenalised_rows(self):
+        """Rows of groups with neither a norm term nor an ℓ1 term (nor a ridge)."""
+        if self.ridge > 0:
+            return np.zeros(self.membership.shape[0], dtype=bool)
+        tau = self.l1_ratio
+        per_group = self.group_strength * ((1.0 - tau) * self.weights + tau)
+        return (per_group == 0)[self.membership]
+
+    def lam_max(self, gradient):
+        """Smallest λ with W = 0 optimal (see :meth:`Penalty.lam_max`).
+
+        With an ℓ1 part the critical μ = λ·ratio of a group solves
+        ``‖excess(G_g, μτ)‖ = μ(1 − τ)ω_g`` (the left side decreases in μ,
+        the right one increases): found by bisection to rounding level.
+        Groups the sparse part leaves free (ω_g = 0 and τ = 0) are skipped.
+        """
+        if self.ratio == 0:
+            return np.inf
+        tau, weights = self.l1_ratio, self.weights
+        penalised = (1.0 - tau) * weights + tau > 0
+        if self.l1_ratio == 0:
+            norms = self._beyond(gradient, 0.0) if self.positive else None
+            if norms is None:
+                norms = self.group_norms(gradient)
+            critical = norms[penalised] / weights[penalised]
+            return float(critical.max(initial=0.0) / self.ratio)
+        magnitude = np.maximum(-gradient, 0.0) if self.positive else np.abs(gradient)
+        group_max = np.zeros(self.n_groups)
+        np.maximum.at(group_max, self.membership, magnitude.max(axis=1))
+        low, high = np.zeros(self.n_groups), group_max / tau
+        for _ in range(_BISECTIONS):
+            middle = 0.5 * (low + high)
+            shift = (middle * tau)[self.membership][:, None]
+            excess = self.group_norms(np.maximum(magnitude - shift, 0.0))
+            feasible = excess <= middle * (1.0 - tau) * weights
+            high = np.where(feasible, middle, high)
+            low = np.where(feasible, low, middle)
+        return float(high[penalised].max(initial=0.0) / self.ratio)
+
     def value(self, W):
-        return float(
-            self.group_strength * self.weights @ self.group_norms(W)
-            + 0.5 * self.ridge * np.sum(W * W)
-        )
+        if self.positive and np.any(W < 0):
+            return np.inf
+        sparse = self._radius @ self.group_norms(W)
+        if self.l1_ratio > 0:
+            sparse += self._threshold * np.abs(W).sum()
+        return float(sparse + 0.5 * self.ridge * np.sum(W * W))
 
     def prox(self, V, step):
-        """argmin_W ½‖W − V‖² + step·penalty(W), blockwise (closed form)."""
+        """argmin_W ½‖W − V‖² + step·penalty(W), blockwise (closed form).
+
+        Soft-threshold by ``step·c`` (onto the orthant first when positive),
+        then shrink each group by ``step·r_g``, then the ridge factor.
+        """
+        if not self._plain:
+            row_step = step if np.ndim(step) == 0 else step[self.membership][:, None]
+            shift = row_step * self._threshold
+            if self.positive:
+                V = np.maximum(V - shift, 0.0)
+            elif self.l1_ratio > 0:
+                V = np.sign(V) * np.maximum(np.abs(V) - shift, 0.0)
         norms = self.group_norms(V)
-        threshold = step * self.group_strength * self.weights
+        threshold = step * self._radius
         # 1 − t/‖V_g‖ clipped at 0 (a zero group stays zero whatever t is).
         shrink = 1.0 - threshold / np.maximum(norms, np.finfo(float).tiny)
         np.maximum(shrink, 0.0, out=shrink)
@@ -208,64 +306,54 @@ class GroupL2(Penalty):
         """Where the penalty is smooth at W, its gradient and Hessian there.
 
         Returns the mask (p, K) of the free coordinates (the rows of the
-        non-zero groups), the gradient on them and its Hessian, blocks
-        ``λ_grp ω_g (I − uuᵀ)/‖W_g‖ + ρI`` (u = W_g/‖W_g‖), coordinates in
+        non-zero groups; with an ℓ1 part or a sign constraint, their non-zero
+        entries), the gradient on them and its Hessian, blocks
+        ``r_g (I − uuᵀ)/‖W_g‖ + ρI`` (u = W_g/‖W_g‖), coordinates in
         row-major (feature, output) order. With ``base`` (a Hessian over all
         coordinates of W), the penalty's Hessian is added to the free
         coordinates' block of it instead: one array, no identity formed.
         """
         norms = self.group_norms(W)
         active = norms > 0
-        free = np.repeat(active[self.membership][:, None], W.shape[1], axis=1)
-        rows = np.flatnonzero(active[self.membership])
-        values = W[rows].ravel()
+        if self._plain:
+            free = np.repeat(active[self.membership][:, None], W.shape[1], axis=1)
+        else:
+            free = W != 0
+        index = np.flatnonzero(free.ravel())
+        values = W.ravel()[index]
         size = values.size
         gradient = self.ridge * values
+        if self.l1_ratio > 0:
+            gradient += self._threshold * np.sign(values)
         hessian = _free_block(base, free, size)
         hessian[np.diag_indices(size)] += self.ridge
-        strength = self.group_strength
-        if self._block is not None:
+        if self._plain and self._block is not None:
             # Equal consecutive groups: all blocks at once.
             ids = np.flatnonzero(active)
             width = self._block * W.shape[1]
             u = values.reshape(ids.size, width) / norms[ids][:, None]
-            scale = strength * self.weights[ids]
+            scale = self._radius[ids]
             gradient += (scale[:, None] * u).ravel()
             blocks = (scale / norms[ids])[:, None, None] * (
                 np.eye(width) - u[:, :, None] * u[:, None, :]
             )
-            index = np.arange(size).reshape(ids.size, width)
-            hessian[index[:, :, None], index[:, None, :]] += blocks
+            block_index = np.arange(size).reshape(ids.size, width)
+            hessian[block_index[:, :, None], block_index[:, None, :]] += blocks
             return free, gradient, hessian
-        # Any other grouping: the −c_g u_g u_gᵀ blocks scattered at once
-        # (Σ width² entries, no loop over groups); pairs are formed among the
-        # coordinates sorted by group, where each group's are consecutive,
-        # then mapped back (a group's rows need not be consecutive).
-        owner = np.repeat(self.membership[rows], W.shape[1])
+        owner = self.membership[index // W.shape[1]]
         u = values / norms[owner]
-        scale = strength * self.weights[owner]
-        curvature = scale / norms[owner]
+        scale = self._radius[owner]
         gradient += scale * u
-        hessian[np.diag_indices(size)] += curvature
-        order = np.argsort(owner, kind="stable")
-        sorted_owner = owner[order]
-        starts = np.flatnonzero(np.r_[True, sorted_owner[1:] != sorted_owner[:-1]])
-        widths = np.diff(np.r_[starts, size])
-        width = np.repeat(widths, widths)  # of each coordinate's block
-        first = np.repeat(starts, widths)  # of each coordinate's block
-        i = np.repeat(np.arange(size), width)
-        j = np.repeat(first, width) + (
-            np.arange(i.size) - np.repeat(np.cumsum(width) - width, width)
-        )
-        i, j = order[i], order[j]
-        hessian[i, j] -= curvature[i] * u[i] * u[j]
+        _add_group_curvature(hessian, owner, u, scale / norms[owner])
         return free, gradient, hessian
 
     def reversed(self, W, V):
-        """Mask (p, K) of the rows of W's non-zero groups that V zeroes or turns around.
+        """Mask (p, K) of the coordinates of W that the step to V takes off the face.
 
-        A group is reversed when ``⟨W_g, V_g⟩ <= 0``: a step from W to V then
-        left the face on which the penalty is smooth.
+        A non-zero group is reversed when ``⟨W_g, V_g⟩ <= 0``; with an ℓ1 part
+        or a sign constraint, a non-zero entry also when V zeroes it or flips
+        its sign. The step from W to V then left the face on which the
+        penalty is smooth.
         """
         active = self.group_norms(W) > 0
         inner = np.bincount(
@@ -274,41 +362,92 @@ class GroupL2(Penalty):
             minlength=self.n_groups,
         )
         rows = (active & (inner <= 0))[self.membership]
-        return np.repeat(rows[:, None], W.shape[1], axis=1)
+        mask = np.repeat(rows[:, None], W.shape[1], axis=1)
+        if not self._plain:
+            mask |= (W != 0) & (np.sign(V) != np.sign(W))
+        return mask
 
     def kkt_violation(self, W, gradient):
         """Per group, the distance of −∇_g from the subdifferential at W_g.
 
-        Zero groups: ``max(‖∇_g‖ − λ_grp ω_g, 0)``; non-zero groups:
-        ``‖∇_g + ρW_g + λ_grp ω_g W_g/‖W_g‖‖``.
+        Zero groups: ``max(‖excess(∇_g, c)‖ − r_g, 0)``; non-zero groups: the
+        norm of ``∇_g + ρW_g + r_g W_g/‖W_g‖`` plus ``c·sign`` on the non-zero
+        entries and its excess over the ℓ1 box (and the sign constraint's cone)
+        on the zero ones.
         """
         norms = self.group_norms(W)
         active = norms > 0
-        radius = self.group_strength * self.weights
-        inactive_violation = np.maximum(self.group_norms(gradient) - radius, 0.0)
+        radius, c = self._radius, self._threshold
+        inactive = np.maximum(self._beyond(gradient, c) - radius, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             direction = np.where(active, radius / norms, 0.0)[self.membership]
         residual = gradient + self.ridge * W + direction[:, None] * W
-        active_violation = self.group_norms(residual)
-        return np.where(active, active_violation, inactive_violation)
+        if not self._plain:
+            residual = np.where(
+                W != 0, residual + c * np.sign(W), self._excess(residual, c)
+            )
+        return np.where(active, self.group_norms(residual), inactive)
 
     def dual_scaling(self, gradient):
-        """Largest t <= 1 keeping t·∇ dual-feasible (needed when ρ = 0)."""
+        """Largest t <= 1 keeping t·∇ dual-feasible (needed when ρ = 0).
+
+        Feasible: ``‖excess(t∇_g, c)‖ <= r_g`` for every group, linear in t
+        without an ℓ1 part, found by bisection with one.
+        """
         if self.ridge > 0:
             return 1.0
-        radius = self.group_strength * self.weights
-        ratios = self.group_norms(gradient) / np.where(radius > 0, radius, np.inf)
-        worst = ratios.max(initial=0.0)
-        return 1.0 if worst <= 1.0 else 1.0 / worst
+        radius, c = self._radius, self._threshold
+
+        def feasible(t):
+            return bool(np.all(self._beyond(t * gradient, c) <= radius))
+
+        if c == 0:
+            norms = self._beyond(gradient, 0.0)
+            ratios = norms / np.where(radius > 0, radius, np.inf)
+            worst = ratios.max(initial=0.0)
+            return 1.0 if worst <= 1.0 else 1.0 / worst
+        if feasible(1.0):
+            return 1.0
+        low, high = 0.0, 1.0
+        for _ in range(_BISECTIONS):
+            middle = 0.5 * (low + high)
+            low, high = (middle, high) if feasible(middle) else (low, middle)
+        return low
 
     def dual_term(self, gradient):
-        """−Σ_g (‖X_gᵀU‖ − λ_grp ω_g)₊²/(2ρ) for ρ > 0 (0 when ρ = 0)."""
+        """−Σ_g (‖excess(∇_g, c)‖ − r_g)₊²/(2ρ) for ρ > 0 (0 when ρ = 0).
+
+        ``−Ω*(−∇)``: the squared distance of −∇ from the sparse part's
+        subdifferential at zero, over 2ρ.
+        """
         if self.ridge <= 0:
             return 0.0
-        excess = np.maximum(
-            self.group_norms(gradient) - self.group_strength * self.weights, 0.0
-        )
+        excess = np.maximum(self._beyond(gradient, self._threshold) - self._radius, 0.0)
         return -float(np.sum(excess**2)) / (2.0 * self.ridge)
+
+
+def _add_group_curvature(hessian, owner, u, curvature):
+    """Add ``curvature_g (I − u_g u_gᵀ)`` of every group to its coordinates.
+
+    The −c_g u_g u_gᵀ blocks are scattered at once (Σ width² entries, no
+    loop over groups); pairs are formed among the coordinates sorted by
+    group, where each group's are consecutive, then mapped back (a group's
+    coordinates need not be consecutive).
+    """
+    size = owner.size
+    hessian[np.diag_indices(size)] += curvature
+    order = np.argsort(owner, kind="stable")
+    sorted_owner = owner[order]
+    starts = np.flatnonzero(np.r_[True, sorted_owner[1:] != sorted_owner[:-1]])
+    widths = np.diff(np.r_[starts, size])
+    width = np.repeat(widths, widths)  # of each coordinate's block
+    first = np.repeat(starts, widths)  # of each coordinate's block
+    i = np.repeat(np.arange(size), width)
+    j = np.repeat(first, width) + (
+        np.arange(i.size) - np.repeat(np.cumsum(width) - width, width)
+    )
+    i, j = order[i], order[j]
+    hessian[i, j] -= curvature[i] * u[i] * u[j]
 
 
 class L1L2(Penalty):

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._losses import make_logistic_loss
+from ._losses import SquaredError, make_logistic_loss
 from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
 from ._solvers.prox_newton import solve
 from ._solvers.spectral import CentredDesign
+from ._validation import warn_not_converged
 
 # A λ path or CV works on the full Gram matrix when n >= p and p is at most
 # this (the p×p matrix then costs at most 128 MB).
@@ -142,6 +143,20 @@ def logistic_problem(X, Y, sample_weight, penalty, fit_intercept):
     return PenalisedProblem(
         X, make_logistic_loss(Y, sample_weight), penalty, fit_intercept
     )
+
+
+def certified_path(problem, grid, tol, max_iter, name, steps):
+    """``problem.path(grid)``, with one ConvergenceWarning (naming ``name``)
+    for the points that stopped above ``tol``."""
+    path = problem.path(grid, tol=tol, max_iter=max_iter)
+    warn_not_converged(name, path.infos, tol, max_iter, steps)
+    return path
+
+
+def regression_problem(X, y, sample_weight, penalty, fit_intercept):
+    """The penalised squared-error problem; y of shape (n,) or (n, K)."""
+    Y = y[:, None] if y.ndim == 1 else y
+    return PenalisedProblem(X, SquaredError(Y, sample_weight), penalty, fit_intercept)
 
 
 def _check_positive_lam(lam, positive):

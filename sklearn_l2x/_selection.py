@@ -338,6 +338,13 @@ def lam_grid(lam_top, lams, n_lams, eps, mix_name):
     return np.geomspace(lam_top, lam_top * eps, int(n_lams))
 
 
+def count_or_values_grid(lam_top, lams, eps, mix_name):
+    """:func:`lam_grid` for ``lams`` given as a count (automatic grid) or the values."""
+    if np.isscalar(lams):
+        return lam_grid(lam_top, None, lams, eps, mix_name)
+    return lam_grid(lam_top, lams, None, eps, mix_name)
+
+
 def mix_values(mix, name, open_at_zero):
     """The mix values to cross-validate: a float or a non-empty list, each checked.
 

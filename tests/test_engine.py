@@ -115,18 +115,31 @@ def test_loss_null_intercept_and_exact_dual_residual(cls):
     assert np.max(np.abs(R.sum(axis=0))) <= 1e-15
 
 
+def _penalty_id(penalty):
+    extra = [f"tau{penalty.l1_ratio}" for _ in [0] if getattr(penalty, "l1_ratio", 0)]
+    extra += ["positive"] if getattr(penalty, "positive", False) else []
+    return "-".join([type(penalty).__name__, str(penalty.ratio), *extra])
+
+
 def _penalty_instances():
     groups = [np.array([0, 4]), np.array([1, 2, 3]), np.array([5])]
     return [
         GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 1.0),
         GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 0.6),
+        # sparse-group lasso, with and without ridge; the sign constraint
+        GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 1.0, l1_ratio=0.4),
+        GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 0.7, l1_ratio=0.4),
+        GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 1.0, positive=True),
+        GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 0.8, l1_ratio=0.5, positive=True),
+        # a group without a norm term (ℓ1 only there)
+        GroupL2(groups, np.array([1.0, 0.0, 2.0]), 0.3, 1.0, l1_ratio=0.3),
         L1L2(6, 0.3, 1.0),
         L1L2(6, 0.3, 0.5),
     ]
 
 
 @pytest.mark.parametrize(
-    "penalty", _penalty_instances(), ids=lambda p: f"{type(p).__name__}-{p.ratio}"
+    "penalty", _penalty_instances(), ids=_penalty_id
 )
 def test_penalty_prox_is_the_minimiser_and_lam_max_is_exact(penalty):
     rng = np.random.default_rng(3)
@@ -153,7 +166,7 @@ def test_penalty_prox_is_the_minimiser_and_lam_max_is_exact(penalty):
 
 
 @pytest.mark.parametrize(
-    "penalty", _penalty_instances(), ids=lambda p: f"{type(p).__name__}-{p.ratio}"
+    "penalty", _penalty_instances(), ids=_penalty_id
 )
 def test_penalty_dual_term_is_minus_the_conjugate(penalty):
     # −Ω*(G) = min_W Ω(W) − ⟨G, W⟩: check against the prox, which gives the
@@ -162,12 +175,20 @@ def test_penalty_dual_term_is_minus_the_conjugate(penalty):
     rng = np.random.default_rng(4)
     V = rng.normal(size=(6, 2))
     W = penalty.prox(V, 1.0)
-    G = V - W  # a subgradient of Ω at W
+    G = W - V  # a loss gradient with −G ∈ ∂Ω(W)
     t = penalty.dual_scaling(G)
     assert t == pytest.approx(1.0)
     assert_allclose(
-        penalty.dual_term(G), penalty.value(W) - np.sum(G * W), rtol=1e-10, atol=1e-12
+        penalty.dual_term(G), penalty.value(W) + np.sum(G * W), rtol=1e-10, atol=1e-12
     )
+    # Without a ridge part, t·G is dual-feasible exactly up to t.
+    if penalty.ridge == 0:
+        G = 3 * rng.normal(size=V.shape)
+        t = penalty.dual_scaling(G)
+        assert 0 < t < 1
+        zero = np.zeros_like(G)
+        assert np.all(penalty.kkt_violation(zero, t * G) <= 1e-14)
+        assert np.any(penalty.kkt_violation(zero, t * (1 + 1e-9) * G) > 1e-12)
 
 
 def _group_regression_data(n=80, p=12, n_targets=1, seed=0):

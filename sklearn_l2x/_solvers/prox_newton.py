@@ -511,6 +511,15 @@ class ProxNewton:
         """(W, b, info) from the start (W, b); see :func:`solve`."""
         W = np.array(W, dtype=np.float64)
         b = np.array(b, dtype=np.float64)
+        if self.null_value == 0.0:
+            # The loss vanishes at W = 0 (a constant target fitted exactly by
+            # the intercept): that is the minimum of a non-negative objective.
+            self.info.update(converged=True, relative_gap=0.0, gap=0.0, n_iter=0)
+            return (
+                np.zeros_like(W),
+                self.loss.null_intercept(self.fit_intercept),
+                self.info,
+            )
         hint = gradient_hint
         while True:
             eta_w = np.asarray(self.X @ W)
