@@ -8,6 +8,8 @@ from sklearn.utils.validation import check_array, check_consistent_length
 from ._groups import resolve_groups
 from ._logistic import _SingleLambdaLogistic, build_problem
 from ._penalties import GroupL2
+from ._problem import regression_problem
+from ._regression import validate_regression
 from ._sklearn_compat import Interval, StrOptions, feature_names_of, validate_params
 
 __all__ = ["GroupL2LogisticRegression", "lam_max"]
@@ -28,14 +30,30 @@ def _group_weights(groups, group_weights):
 
 
 class GroupStructure:
-    """Resolved groups: column indices, names and weights ω_g."""
+    """Resolved groups (column indices, names, weights ω_g), the ℓ1 share and sign."""
 
-    def __init__(self, groups, n_features, feature_names, group_weights):
+    def __init__(
+        self,
+        groups,
+        n_features,
+        feature_names,
+        group_weights,
+        l1_ratio=0.0,
+        positive=False,
+    ):
         self.groups, self.names = resolve_groups(groups, n_features, feature_names)
         self.weights = _group_weights(self.groups, group_weights)
+        self.l1_ratio, self.positive = l1_ratio, positive
 
     def penalty(self, lam, group_ratio):
-        return GroupL2(self.groups, self.weights, lam, group_ratio)
+        return GroupL2(
+            self.groups,
+            self.weights,
+            lam,
+            group_ratio,
+            self.l1_ratio,
+            self.positive,
+        )
 
 
 class _GroupL2Penalised:
@@ -49,6 +67,8 @@ class _GroupL2Penalised:
             n_features,
             getattr(self, "feature_names_in_", None),
             self.group_weights,
+            self.l1_ratio,
+            self.positive,
         )
 
     def _make_penalty(self, n_features, lam, mix, structure):
@@ -67,6 +87,8 @@ GROUP_LOGISTIC_CONSTRAINTS = {
     "groups": ["array-like", dict, None],
     "group_ratio": [Interval(Real, 0, 1, closed="both")],
     "group_weights": ["array-like", None],
+    "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+    "positive": ["boolean"],
     "fit_intercept": ["boolean"],
     "class_weight": [dict, StrOptions({"balanced"}), None],
     "tol": [Interval(Real, 0, None, closed="neither")],
@@ -112,6 +134,8 @@ GROUP_FUNCTION_CONSTRAINTS = {
             "groups",
             "group_ratio",
             "group_weights",
+            "l1_ratio",
+            "positive",
             "class_weight",
             "fit_intercept",
         )
@@ -119,31 +143,47 @@ GROUP_FUNCTION_CONSTRAINTS = {
 }
 
 
-@validate_params(GROUP_FUNCTION_CONSTRAINTS, prefer_skip_nested_validation=True)
+@validate_params(
+    {**GROUP_FUNCTION_CONSTRAINTS, "loss": [StrOptions({"log", "squared"})]},
+    prefer_skip_nested_validation=True,
+)
 def lam_max(
     X,
     y,
     *,
+    loss="log",
     groups=None,
     group_ratio=1.0,
     group_weights=None,
+    l1_ratio=0.0,
+    positive=False,
     sample_weight=None,
     class_weight=None,
     fit_intercept=True,
 ):
     """The smallest λ for which every group of coefficients is zero.
 
-    For ``GroupL2LogisticRegression(lam=λ, ...)``, all coefficients are zero
-    if and only if ``λ >= lam_max(X, y, ...)``:
+    For ``GroupL2LogisticRegression(lam=λ, ...)`` (``loss="log"``) or
+    ``GroupL2Regression(lam=λ, ...)`` (``loss="squared"``), all coefficients
+    are zero if and only if ``λ >= lam_max(X, y, ...)``. For the log-loss
+    and ``l1_ratio=0``,
     ``λ_max = max_g ‖X_gᵀ diag(s)(Y − 1π̄ᵀ)‖_F / (S · group_ratio · ω_g)``,
-    with π̄ the weighted class shares (which the intercept fits). It does not
-    depend on the ridge part.
+    with π̄ the weighted class shares (which the intercept fits); for the
+    squared loss ``2‖X_gᵀ diag(s)(Y − 1ȳᵀ)‖_F / (S · group_ratio · ω_g)``.
+    With ``l1_ratio`` τ > 0 a group's critical value μ = λ·group_ratio solves
+    ``‖S_{μτ}(G_g)‖ = μ(1 − τ)ω_g`` (S the soft-threshold, G the loss gradient
+    at zero); with ``positive`` only the part of −G above zero counts. It
+    does not depend on the ridge part.
 
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
-    groups, group_ratio, group_weights, class_weight, fit_intercept
+    y : array-like of shape (n_samples,), or (n_samples, n_targets) for \
+``loss="squared"``
+    loss : {"log", "squared"}, default="log"
+        The log-loss (y class labels) or the squared error (y numeric).
+    groups, group_ratio, group_weights, l1_ratio, positive, class_weight, \
+fit_intercept
         As in :class:`GroupL2LogisticRegression`.
     sample_weight : array-like of shape (n_samples,), default=None
 
@@ -165,11 +205,25 @@ def lam_max(
     >>> bool((model.coef_ == 0).all())
     True
     """
-    X, y, names = validated_classification_data(X, y)
-    structure = GroupStructure(groups, X.shape[1], names, group_weights)
-    _, problem = group_problem(
-        X, y, sample_weight, class_weight, structure, group_ratio, fit_intercept
+    if loss == "squared":
+        if class_weight is not None:
+            raise ValueError(
+                "class_weight applies to loss='log' only; got loss='squared'."
+            )
+        names = feature_names_of(X)
+        X, y, sample_weight = validate_regression(None, X, y, sample_weight)
+    else:
+        X, y, names = validated_classification_data(X, y)
+    structure = GroupStructure(
+        groups, X.shape[1], names, group_weights, l1_ratio, positive
     )
+    if loss == "squared":
+        penalty = structure.penalty(1.0, group_ratio)
+        problem = regression_problem(X, y, sample_weight, penalty, fit_intercept)
+    else:
+        _, problem = group_problem(
+            X, y, sample_weight, class_weight, structure, group_ratio, fit_intercept
+        )
     return problem.lam_max()
 
 
@@ -179,11 +233,14 @@ class GroupL2LogisticRegression(_GroupL2Penalised, _SingleLambdaLogistic):
     Minimises the mean (weighted) log-loss, or the multinomial cross-entropy
     for more than two classes, plus
 
-    ``lam · [group_ratio · Σ_g ω_g ‖W_g‖₂ + (1 − group_ratio) · ‖W‖₂²]``,
+    ``lam · [group_ratio · Σ_g ((1 − τ) ω_g ‖W_g‖₂ + τ ‖W_g‖₁)
+    + (1 − group_ratio) · ‖W‖₂²]``
 
-    where ``W_g`` holds the coefficients of group g *for all classes at once*,
-    so a group leaves the model for every class together; intercepts are not
-    penalised. With one-hot columns of a categorical variable as one group,
+    (τ = ``l1_ratio``, 0 by default: the group lasso), where ``W_g`` holds the
+    coefficients of group g *for all classes at once*, so a group leaves the
+    model for every class together; intercepts are not penalised. With τ > 0
+    (the sparse-group lasso) the ℓ1 term also zeroes single coefficients of
+    the groups that enter. With one-hot columns of a categorical variable as one group,
     whole variables are selected.
 
     The solver is proximal Newton on working sets of groups (exact Hessian on
@@ -211,6 +268,13 @@ class GroupL2LogisticRegression(_GroupL2Penalised, _SingleLambdaLogistic):
         Share of the group term; 0 is pure ridge, 1 pure group lasso.
     group_weights : array-like of shape (n_groups,), default=None
         ω_g; None means √|g|.
+    l1_ratio : float in [0, 1], default=0.0
+        τ, the ℓ1 share inside the sparse part (the sparse-group lasso): the
+        group term becomes ``Σ_g ((1 − τ) ω_g ‖W_g‖₂ + τ ‖W_g‖₁)``, so a group
+        enters and only some of its entries are non-zero. 0 is the group
+        lasso, 1 the lasso on every entry.
+    positive : bool, default=False
+        Constrain every coefficient to be non-negative.
     fit_intercept : bool, default=True
         Whether to fit (unpenalised) intercepts.
     class_weight : dict or "balanced", default=None
@@ -293,6 +357,8 @@ class GroupL2LogisticRegression(_GroupL2Penalised, _SingleLambdaLogistic):
         *,
         group_ratio=1.0,
         group_weights=None,
+        l1_ratio=0.0,
+        positive=False,
         fit_intercept=True,
         class_weight=None,
         tol=1e-6,
@@ -304,6 +370,8 @@ class GroupL2LogisticRegression(_GroupL2Penalised, _SingleLambdaLogistic):
         self.lam = lam
         self.group_ratio = group_ratio
         self.group_weights = group_weights
+        self.l1_ratio = l1_ratio
+        self.positive = positive
         self.fit_intercept = fit_intercept
         self.class_weight = class_weight
         self.tol = tol

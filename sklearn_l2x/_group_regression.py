@@ -74,6 +74,8 @@ class _GroupL2RegressionModel(_GroupL2Penalised, _LinearRegressor):
                 "groups",
                 "group_ratio",
                 "group_weights",
+                "l1_ratio",
+                "positive",
                 "fit_intercept",
                 "tol",
                 "max_iter",
@@ -91,6 +93,8 @@ def group_l2_regression_path(
     groups=None,
     group_ratio=1.0,
     group_weights=None,
+    l1_ratio=0.0,
+    positive=False,
     sample_weight=None,
     fit_intercept=True,
     tol=1e-6,
@@ -107,7 +111,8 @@ def group_l2_regression_path(
         ``eps·lam_max``, or the λ values themselves (sorted descending).
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of an automatic grid.
-    groups, group_ratio, group_weights, fit_intercept, tol, max_iter
+    groups, group_ratio, group_weights, l1_ratio, positive, fit_intercept, \
+tol, max_iter
         As in :class:`GroupL2Regression`.
     sample_weight : array-like of shape (n_samples,), default=None
 
@@ -137,7 +142,9 @@ def group_l2_regression_path(
     """
     names = feature_names_of(X)
     X, y, sample_weight = validate_regression(None, X, y, sample_weight)
-    structure = GroupStructure(groups, X.shape[1], names, group_weights)
+    structure = GroupStructure(
+        groups, X.shape[1], names, group_weights, l1_ratio, positive
+    )
     penalty = structure.penalty(1.0, group_ratio)
     problem = regression_problem(X, y, sample_weight, penalty, fit_intercept)
     grid = count_or_values_grid(problem.lam_max(), lams, eps, "group_ratio")
@@ -155,10 +162,11 @@ class GroupL2Regression(_GroupL2RegressionModel):
 
     Minimises
 
-    ``(1/S) Σ_i s_i ‖y_i − b − Wᵀx_i‖² + lam · [group_ratio · Σ_g ω_g ‖W_g‖₂
-    + (1 − group_ratio) · ‖W‖₂²]``
+    ``(1/S) Σ_i s_i ‖y_i − b − Wᵀx_i‖² + lam · [group_ratio · Σ_g ((1 − τ)
+    ω_g ‖W_g‖₂ + τ ‖W_g‖₁) + (1 − group_ratio) · ‖W‖₂²]``
 
-    (``S = Σ s_i``, no ½ on the squared terms), where ``W_g`` holds the
+    (``S = Σ s_i``, τ = ``l1_ratio``, 0 by default; no ½ on the squared
+    terms), where ``W_g`` holds the
     coefficients of group g *for all targets at once*: with 2-D y a group
     enters or leaves the model for every target together (the multi-task
     group lasso). The intercepts are not penalised.
@@ -189,6 +197,13 @@ class GroupL2Regression(_GroupL2RegressionModel):
         Share of the group term; 0 is pure ridge, 1 pure group lasso.
     group_weights : array-like of shape (n_groups,), default=None
         ω_g; None means √|g|.
+    l1_ratio : float in [0, 1], default=0.0
+        τ, the ℓ1 share inside the sparse part (the sparse-group lasso): the
+        group term becomes ``Σ_g ((1 − τ) ω_g ‖W_g‖₂ + τ ‖W_g‖₁)``, so a group
+        enters and only some of its entries are non-zero. 0 is the group
+        lasso, 1 the lasso on every entry.
+    positive : bool, default=False
+        Constrain every coefficient to be non-negative.
     fit_intercept : bool, default=True
         Whether to fit (unpenalised) intercepts.
     tol : float, default=1e-6
@@ -264,6 +279,8 @@ class GroupL2Regression(_GroupL2RegressionModel):
         *,
         group_ratio=1.0,
         group_weights=None,
+        l1_ratio=0.0,
+        positive=False,
         fit_intercept=True,
         tol=1e-6,
         max_iter=500,
@@ -274,6 +291,8 @@ class GroupL2Regression(_GroupL2RegressionModel):
         self.lam = lam
         self.group_ratio = group_ratio
         self.group_weights = group_weights
+        self.l1_ratio = l1_ratio
+        self.positive = positive
         self.fit_intercept = fit_intercept
         self.tol = tol
         self.max_iter = max_iter
@@ -330,7 +349,8 @@ class GroupL2RegressionCV(_GroupL2RegressionModel):
 
     Parameters
     ----------
-    groups, group_weights, fit_intercept, tol, max_iter, verbose
+    groups, group_weights, l1_ratio, positive, fit_intercept, tol, max_iter, \
+verbose
         As in :class:`GroupL2Regression`.
     lams : int or array-like, default=30
         Number of λ values (log-spaced from ``lam_max`` of the whole data to
@@ -406,6 +426,8 @@ active_groups_, n_features_in_, feature_names_in_
         eps=1e-3,
         group_ratio=1.0,
         group_weights=None,
+        l1_ratio=0.0,
+        positive=False,
         fit_intercept=True,
         tol=1e-6,
         max_iter=500,
@@ -419,6 +441,8 @@ active_groups_, n_features_in_, feature_names_in_
         self.eps = eps
         self.group_ratio = group_ratio
         self.group_weights = group_weights
+        self.l1_ratio = l1_ratio
+        self.positive = positive
         self.fit_intercept = fit_intercept
         self.tol = tol
         self.max_iter = max_iter

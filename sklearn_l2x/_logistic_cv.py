@@ -53,6 +53,8 @@ def group_l2_logistic_path(
     groups=None,
     group_ratio=1.0,
     group_weights=None,
+    l1_ratio=0.0,
+    positive=False,
     sample_weight=None,
     class_weight=None,
     fit_intercept=True,
@@ -70,8 +72,8 @@ def group_l2_logistic_path(
         ``eps·lam_max``, or the λ values themselves (sorted descending).
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of an automatic grid.
-    groups, group_ratio, group_weights, class_weight, fit_intercept, tol, \
-max_iter
+    groups, group_ratio, group_weights, l1_ratio, positive, class_weight, \
+fit_intercept, tol, max_iter
         As in :class:`GroupL2LogisticRegression`.
     sample_weight : array-like of shape (n_samples,), default=None
 
@@ -98,7 +100,9 @@ max_iter
     [0, 4, 9, 17, 22]
     """
     X, y, names = validated_classification_data(X, y)
-    structure = GroupStructure(groups, X.shape[1], names, group_weights)
+    structure = GroupStructure(
+        groups, X.shape[1], names, group_weights, l1_ratio, positive
+    )
     _, problem = group_problem(
         X, y, sample_weight, class_weight, structure, group_ratio, fit_intercept
     )
@@ -249,8 +253,8 @@ class GroupL2LogisticRegressionCV(_GroupL2Penalised, _LogisticCV):
 
     Parameters
     ----------
-    groups, group_ratio, group_weights, fit_intercept, class_weight, tol, \
-max_iter, verbose
+    groups, group_ratio, group_weights, l1_ratio, positive, fit_intercept, \
+class_weight, tol, max_iter, verbose
         As in :class:`GroupL2LogisticRegression`.
     lams : int or array-like, default=30
         Number of λ values (log-spaced from ``lam_max`` of the whole data to
@@ -320,6 +324,8 @@ active_groups_, n_features_in_, feature_names_in_
         eps=1e-3,
         group_ratio=1.0,
         group_weights=None,
+        l1_ratio=0.0,
+        positive=False,
         fit_intercept=True,
         class_weight=None,
         tol=1e-6,
@@ -334,6 +340,8 @@ active_groups_, n_features_in_, feature_names_in_
         self.groups = groups
         self.group_ratio = group_ratio
         self.group_weights = group_weights
+        self.l1_ratio = l1_ratio
+        self.positive = positive
         self.fit_intercept = fit_intercept
         self.class_weight = class_weight
         self.tol = tol

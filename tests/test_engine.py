@@ -138,9 +138,7 @@ def _penalty_instances():
     ]
 
 
-@pytest.mark.parametrize(
-    "penalty", _penalty_instances(), ids=_penalty_id
-)
+@pytest.mark.parametrize("penalty", _penalty_instances(), ids=_penalty_id)
 def test_penalty_prox_is_the_minimiser_and_lam_max_is_exact(penalty):
     rng = np.random.default_rng(3)
     V = rng.normal(size=(6, 2))
@@ -165,9 +163,7 @@ def test_penalty_prox_is_the_minimiser_and_lam_max_is_exact(penalty):
         assert bool(np.all(at.kkt_violation(np.zeros((6, 2)), G) == 0)) is optimal
 
 
-@pytest.mark.parametrize(
-    "penalty", _penalty_instances(), ids=_penalty_id
-)
+@pytest.mark.parametrize("penalty", _penalty_instances(), ids=_penalty_id)
 def test_penalty_dual_term_is_minus_the_conjugate(penalty):
     # −Ω*(G) = min_W Ω(W) − ⟨G, W⟩: check against the prox, which gives the
     # minimiser of Ω(W) − ⟨G, W⟩ + ½‖W‖²/s as s → ∞ only for ρ > 0; instead
