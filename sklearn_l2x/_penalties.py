@@ -72,6 +72,10 @@ class Penalty(abc.ABC):
             return np.zeros(self.membership.shape[0], dtype=bool)
         return (self.group_strength * self.weights == 0)[self.membership]
 
+    def free_rows(self):
+        """Mask (p,) of the rows the penalty leaves free at every λ (none here)."""
+        return np.zeros(self.membership.shape[0], dtype=bool)
+
     def lam_max(self, gradient):
         """Smallest λ with W = 0 optimal, given the loss gradient ``G`` at W = 0.
 
@@ -105,11 +109,15 @@ class Penalty(abc.ABC):
 
     @abc.abstractmethod
     def dual_scaling(self, gradient):
-        """Largest t <= 1 with ``Ω*(t·G)`` finite (1 when ρ > 0)."""
+        """Largest t <= 1 with ``Ω*(−t·G)`` finite, G a loss gradient (1 when ρ > 0)."""
 
     @abc.abstractmethod
     def dual_term(self, gradient):
-        """``−Ω*(G)`` for a G where it is finite."""
+        """``−Ω*(−G)`` for a loss gradient G where it is finite.
+
+        (For the sign-symmetric penalties, ``−Ω*(G)``; with a sign constraint
+        the sign matters.)
+        """
 
     @abc.abstractmethod
     def newton_terms(self, W, base=None):
@@ -143,17 +151,35 @@ class GroupL2(Penalty):
         τ, the ℓ1 share of the sparse part.
     positive : bool, default=False
         Constrain W >= 0.
+    factors : ndarray of shape (n_groups,), default=None
+        φ_g >= 0 multiplying the whole penalty of each group (all three
+        terms); 0 leaves a group unpenalised. None means ones.
     """
 
-    def __init__(self, groups, weights, lam, ratio, l1_ratio=0.0, positive=False):
+    def __init__(
+        self,
+        groups,
+        weights,
+        lam,
+        ratio,
+        l1_ratio=0.0,
+        positive=False,
+        factors=None,
+    ):
         self.groups = groups
         self.weights = np.asarray(weights, dtype=np.float64)
         self.lam = float(lam)
         self.ratio = float(ratio)
         self.l1_ratio = float(l1_ratio)
         self.positive = bool(positive)
-        # The plain group lasso (no ℓ1 part, no sign): the fast paths below.
-        self._plain = self.l1_ratio == 0 and not self.positive
+        self.factors = (
+            np.ones(len(groups)) if factors is None else np.asarray(factors, float)
+        )
+        self._uniform = bool(np.all(self.factors == 1.0))
+        # The plain group lasso (no ℓ1 part, no sign, one strength): the
+        # fast paths below.
+        self._smooth_in_groups = self.l1_ratio == 0 and not self.positive
+        self._plain = self._smooth_in_groups and self._uniform
         self.membership = group_membership(groups)
         n_features = self.membership.shape[0]
         self.n_groups = len(groups)
@@ -195,6 +221,7 @@ class GroupL2(Penalty):
             self.ratio,
             self.l1_ratio,
             self.positive,
+            self.factors[group_ids],
         )
 
     def group_norms(self, M):
@@ -211,13 +238,24 @@ class GroupL2(Penalty):
 
     @property
     def _radius(self):
-        """r_g = λ_grp (1 − τ) ω_g, the radius of each group's norm term."""
-        return self.group_strength * (1.0 - self.l1_ratio) * self.weights
+        """r_g = λ_grp (1 − τ) ω_g φ_g, the radius of each group's norm term."""
+        return self.group_strength * (1.0 - self.l1_ratio) * self.weights * self.factors
+
+    def _by_row(self, value):
+        """A per-group strength ``value·φ_g`` on the rows: a scalar when φ = 1."""
+        if self._uniform:
+            return value
+        return (value * self.factors)[self.membership][:, None]
 
     @property
     def _threshold(self):
-        """c = λ_grp τ, the ℓ1 term's threshold."""
-        return self.group_strength * self.l1_ratio
+        """c = λ_grp τ φ_g, the ℓ1 term's threshold (per row, or a scalar)."""
+        return self._by_row(self.group_strength * self.l1_ratio)
+
+    @property
+    def _row_ridge(self):
+        """ρ φ_g on the rows (a scalar when φ = 1)."""
+        return self._by_row(self.ridge)
 
     def _excess(self, M, shift):
         """The part of the descent direction −M beyond the ℓ1 box of half-width
@@ -231,13 +269,25 @@ class GroupL2(Penalty):
         subdifferential at zero, which the norm term's radius must cover."""
         return self.group_norms(self._excess(G, shift))
 
+    def _group_total(self):
+        """Per group, the penalty's strength over λ (0: never penalised)."""
+        tau = self.l1_ratio
+        sparse = self.ratio * ((1.0 - tau) * self.weights + tau)
+        return self.factors * (sparse + (1.0 - self.ratio))
+
+    def free_rows(self):
+        """Rows the penalty leaves free at every λ (φ_g = 0, or no term at all)."""
+        return (self._group_total() == 0)[self.membership]
+
     def unpenalised_rows(self):
         """Rows of groups with neither a norm term nor an ℓ1 term (nor a ridge)."""
-        if self.ridge > 0:
-            return np.zeros(self.membership.shape[0], dtype=bool)
-        tau = self.l1_ratio
-        per_group = self.group_strength * ((1.0 - tau) * self.weights + tau)
-        return (per_group == 0)[self.membership]
+        if self.lam == 0:
+            return np.ones(self.membership.shape[0], dtype=bool)
+        free = self._group_total() == 0
+        if self.ridge == 0:
+            tau = self.l1_ratio
+            free |= self.factors * ((1.0 - tau) * self.weights + tau) == 0
+        return free[self.membership]
 
     def lam_max(self, gradient):
         """Smallest λ with W = 0 optimal (see :meth:`Penalty.lam_max`).
@@ -249,23 +299,25 @@ class GroupL2(Penalty):
         """
         if self.ratio == 0:
             return np.inf
-        tau, weights = self.l1_ratio, self.weights
-        penalised = (1.0 - tau) * weights + tau > 0
+        tau = self.l1_ratio
+        weights, factors = self.weights, self.factors
+        penalised = factors * ((1.0 - tau) * weights + tau) > 0
         if self.l1_ratio == 0:
-            norms = self._beyond(gradient, 0.0) if self.positive else None
-            if norms is None:
-                norms = self.group_norms(gradient)
-            critical = norms[penalised] / weights[penalised]
-            return float(critical.max(initial=0.0) / self.ratio)
+            norms = self._beyond(gradient, 0.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                critical = norms / (weights * factors)
+            return float(critical[penalised].max(initial=0.0) / self.ratio)
         magnitude = np.maximum(-gradient, 0.0) if self.positive else np.abs(gradient)
         group_max = np.zeros(self.n_groups)
         np.maximum.at(group_max, self.membership, magnitude.max(axis=1))
-        low, high = np.zeros(self.n_groups), group_max / tau
+        with np.errstate(divide="ignore", invalid="ignore"):
+            high = np.where(penalised, group_max / (tau * factors), 0.0)
+        low = np.zeros(self.n_groups)
         for _ in range(_BISECTIONS):
             middle = 0.5 * (low + high)
-            shift = (middle * tau)[self.membership][:, None]
+            shift = (middle * tau * factors)[self.membership][:, None]
             excess = self.group_norms(np.maximum(magnitude - shift, 0.0))
-            feasible = excess <= middle * (1.0 - tau) * weights
+            feasible = excess <= middle * (1.0 - tau) * weights * factors
             high = np.where(feasible, middle, high)
             low = np.where(feasible, low, middle)
         return float(high[penalised].max(initial=0.0) / self.ratio)
@@ -275,8 +327,8 @@ class GroupL2(Penalty):
             return np.inf
         sparse = self._radius @ self.group_norms(W)
         if self.l1_ratio > 0:
-            sparse += self._threshold * np.abs(W).sum()
-        return float(sparse + 0.5 * self.ridge * np.sum(W * W))
+            sparse += np.sum(self._threshold * np.abs(W))
+        return float(sparse + 0.5 * np.sum(self._row_ridge * W * W))
 
     def prox(self, V, step):
         """argmin_W ½‖W − V‖² + step·penalty(W), blockwise (closed form).
@@ -296,7 +348,7 @@ class GroupL2(Penalty):
         # 1 − t/‖V_g‖ clipped at 0 (a zero group stays zero whatever t is).
         shrink = 1.0 - threshold / np.maximum(norms, np.finfo(float).tiny)
         np.maximum(shrink, 0.0, out=shrink)
-        shrink /= 1.0 + step * self.ridge
+        shrink /= 1.0 + step * self.ridge * self.factors
         if self._block is not None:
             blocks = np.ascontiguousarray(V).reshape(self.n_groups, -1)
             return (blocks * shrink[:, None]).reshape(V.shape)
@@ -315,18 +367,23 @@ class GroupL2(Penalty):
         """
         norms = self.group_norms(W)
         active = norms > 0
-        if self._plain:
+        if self._smooth_in_groups:
             free = np.repeat(active[self.membership][:, None], W.shape[1], axis=1)
         else:
             free = W != 0
         index = np.flatnonzero(free.ravel())
         values = W.ravel()[index]
         size = values.size
-        gradient = self.ridge * values
+        owner = self.membership[index // W.shape[1]]
+        ridge = self.ridge if self._uniform else self.ridge * self.factors[owner]
+        gradient = ridge * values
         if self.l1_ratio > 0:
-            gradient += self._threshold * np.sign(values)
+            c = self.group_strength * self.l1_ratio
+            gradient += (c if self._uniform else c * self.factors[owner]) * np.sign(
+                values
+            )
         hessian = _free_block(base, free, size)
-        hessian[np.diag_indices(size)] += self.ridge
+        hessian[np.diag_indices(size)] += ridge
         if self._plain and self._block is not None:
             # Equal consecutive groups: all blocks at once.
             ids = np.flatnonzero(active)
@@ -340,7 +397,6 @@ class GroupL2(Penalty):
             block_index = np.arange(size).reshape(ids.size, width)
             hessian[block_index[:, :, None], block_index[:, None, :]] += blocks
             return free, gradient, hessian
-        owner = self.membership[index // W.shape[1]]
         u = values / norms[owner]
         scale = self._radius[owner]
         gradient += scale * u
@@ -363,7 +419,7 @@ class GroupL2(Penalty):
         )
         rows = (active & (inner <= 0))[self.membership]
         mask = np.repeat(rows[:, None], W.shape[1], axis=1)
-        if not self._plain:
+        if not self._smooth_in_groups:
             mask |= (W != 0) & (np.sign(V) != np.sign(W))
         return mask
 
@@ -381,7 +437,7 @@ class GroupL2(Penalty):
         inactive = np.maximum(self._beyond(gradient, c) - radius, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             direction = np.where(active, radius / norms, 0.0)[self.membership]
-        residual = gradient + self.ridge * W + direction[:, None] * W
+        residual = gradient + self._row_ridge * W + direction[:, None] * W
         if not self._plain:
             residual = np.where(
                 W != 0, residual + c * np.sign(W), self._excess(residual, c)
@@ -401,7 +457,7 @@ class GroupL2(Penalty):
         def feasible(t):
             return bool(np.all(self._beyond(t * gradient, c) <= radius))
 
-        if c == 0:
+        if self.l1_ratio == 0:
             norms = self._beyond(gradient, 0.0)
             ratios = norms / np.where(radius > 0, radius, np.inf)
             worst = ratios.max(initial=0.0)
@@ -423,7 +479,10 @@ class GroupL2(Penalty):
         if self.ridge <= 0:
             return 0.0
         excess = np.maximum(self._beyond(gradient, self._threshold) - self._radius, 0.0)
-        return -float(np.sum(excess**2)) / (2.0 * self.ridge)
+        ridge = self.ridge * self.factors
+        # Groups without a ridge (φ_g = 0) have a zero gradient (projected).
+        ridge = np.where(ridge > 0, ridge, np.inf)
+        return -float(np.sum(excess**2 / (2.0 * ridge)))
 
 
 def _add_group_curvature(hessian, owner, u, curvature):
@@ -451,7 +510,7 @@ def _add_group_curvature(hessian, owner, u, curvature):
 
 
 class L1L2(Penalty):
-    """``lam · [ratio · Σ_jk |W_jk| + (1 − ratio) · Σ_jk W_jk²]`` (elastic net).
+    """``lam · Σ_j f_j [ratio · Σ_k |W_jk| + (1 − ratio) · Σ_k W_jk²]`` (elastic net).
 
     With one output this is :class:`GroupL2` with singleton groups of unit
     weight; with K outputs the ℓ1 part acts on every entry, as in scikit-learn's
@@ -465,41 +524,86 @@ class L1L2(Penalty):
         Overall strength λ >= 0.
     ratio : float in [0, 1]
         Share of the ℓ1 term (``l1_ratio``, the reference text's α).
+    factors : ndarray of shape (n_features,), default=None
+        Penalty factors f_j >= 0 (0: the row is unpenalised); None means ones.
+    positive : bool, default=False
+        Constrain W >= 0.
     """
 
-    def __init__(self, n_features, lam, ratio):
+    def __init__(self, n_features, lam, ratio, factors=None, positive=False):
         self.n_groups = int(n_features)
         self.membership = np.arange(self.n_groups)
-        self.weights = np.ones(self.n_groups)
+        self.factors = None if factors is None else np.asarray(factors, float)
+        self.weights = np.ones(self.n_groups) if factors is None else self.factors
         self.lam = float(lam)
         self.ratio = float(ratio)
+        self.positive = bool(positive)
 
     @property
     def groups(self):
         """One group per row (built on demand: p small arrays are not free)."""
         return [np.array([j]) for j in range(self.n_groups)]
 
+    def _by_row(self, value):
+        """``value·f_j`` as a column (a scalar without factors)."""
+        return value if self.factors is None else (value * self.factors)[:, None]
+
+    def _magnitude(self, M):
+        """What the ℓ1 ball must cover: |M|, or the part of −M above 0 if positive."""
+        return np.maximum(-M, 0.0) if self.positive else np.abs(M)
+
     def restrict(self, group_ids):
         """The penalty on the rows ``group_ids`` (see :meth:`GroupL2.restrict`)."""
         rows = np.asarray(group_ids, dtype=int)
-        return rows, L1L2(rows.size, self.lam, self.ratio)
+        factors = None if self.factors is None else self.factors[rows]
+        return rows, L1L2(rows.size, self.lam, self.ratio, factors, self.positive)
+
+    def free_rows(self):
+        """Rows with factor 0."""
+        if self.factors is None:
+            return np.zeros(self.n_groups, dtype=bool)
+        return self.factors == 0
+
+    def unpenalised_rows(self):
+        """Rows with factor 0, or every row when λ = 0."""
+        if self.lam == 0:
+            return np.ones(self.n_groups, dtype=bool)
+        return self.free_rows()
+
+    def lam_max(self, gradient):
+        """``max_j max_k m(G_jk)/(f_j·ratio)`` over the penalised rows.
+
+        m is :meth:`_magnitude`.
+        """
+        if self.ratio == 0:
+            return np.inf
+        top = self._magnitude(gradient).max(axis=1, initial=0.0)
+        penalised = ~self.free_rows()
+        return float(
+            (top[penalised] / self.weights[penalised]).max(initial=0.0) / self.ratio
+        )
 
     def group_norms(self, M):
         """Per row, ``max_k |M_jk|`` (the entry the ℓ1 dual norm bounds)."""
         return np.abs(M).max(axis=1, initial=0.0)
 
     def value(self, W):
-        return float(
-            self.group_strength * np.abs(W).sum() + 0.5 * self.ridge * np.sum(W * W)
-        )
+        if self.positive and np.any(W < 0):
+            return np.inf
+        c, ridge = self._by_row(self.group_strength), self._by_row(self.ridge)
+        return float(np.sum(c * np.abs(W)) + 0.5 * np.sum(ridge * W * W))
 
     def prox(self, V, step):
-        """Soft thresholding then ridge shrinkage; ``step`` scalar or per row."""
+        """Soft thresholding (onto the orthant first if positive), then ridge
+        shrinkage; ``step`` scalar or per row."""
         step = np.asarray(step, dtype=np.float64)
         if step.ndim:
             step = step[self.membership][:, None]
-        magnitude = np.maximum(np.abs(V) - step * self.group_strength, 0.0)
-        return np.sign(V) * magnitude / (1.0 + step * self.ridge)
+        c, ridge = self._by_row(self.group_strength), self._by_row(self.ridge)
+        if self.positive:
+            return np.maximum(V - step * c, 0.0) / (1.0 + step * ridge)
+        magnitude = np.maximum(np.abs(V) - step * c, 0.0)
+        return np.sign(V) * magnitude / (1.0 + step * ridge)
 
     def newton_terms(self, W, base=None):
         """The free (non-zero) entries, the penalty's gradient and Hessian there.
@@ -508,9 +612,13 @@ class L1L2(Penalty):
         """
         free = W != 0
         values = W[free]
-        gradient = self.group_strength * np.sign(values) + self.ridge * values
+        c, ridge = self.group_strength, self.ridge
+        if self.factors is not None:
+            rows_factor = np.broadcast_to(self.factors[:, None], W.shape)[free]
+            c, ridge = c * rows_factor, ridge * rows_factor
+        gradient = c * np.sign(values) + ridge * values
         hessian = _free_block(base, free, values.size)
-        hessian[np.diag_indices(values.size)] += self.ridge
+        hessian[np.diag_indices(values.size)] += ridge
         return free, gradient, hessian
 
     def reversed(self, W, V):
@@ -519,28 +627,38 @@ class L1L2(Penalty):
 
     def kkt_violation(self, W, gradient):
         """Per row, the norm over outputs of each entry's distance to optimality."""
-        radius = self.group_strength
+        c, ridge = self._by_row(self.group_strength), self._by_row(self.ridge)
         zero = W == 0
         violation = np.where(
             zero,
-            np.maximum(np.abs(gradient) - radius, 0.0),
-            np.abs(gradient + self.ridge * W + radius * np.sign(W)),
+            np.maximum(self._magnitude(gradient) - c, 0.0),
+            np.abs(gradient + ridge * W + c * np.sign(W)),
         )
         return np.sqrt(np.einsum("ij,ij->i", violation, violation))
 
     def dual_scaling(self, gradient):
-        """Largest t <= 1 keeping t·∇ dual-feasible (needed when ρ = 0)."""
+        """Largest t <= 1 keeping t·∇ dual-feasible (needed when ρ = 0).
+
+        Rows with factor 0 carry a zero gradient (the gap projects them).
+        """
         if self.ridge > 0:
             return 1.0
-        radius = self.group_strength
-        worst = float(np.abs(gradient).max(initial=0.0))
-        if radius <= 0:
-            return 1.0 if worst == 0 else 0.0
-        return 1.0 if worst <= radius else radius / worst
+        c = np.broadcast_to(self._by_row(self.group_strength), gradient.shape)
+        magnitude = self._magnitude(gradient)
+        if np.any(magnitude[c <= 0] > 0):
+            return 0.0
+        worst = float((magnitude[c > 0] / c[c > 0]).max(initial=0.0))
+        return 1.0 if worst <= 1.0 else 1.0 / worst
 
     def dual_term(self, gradient):
-        """−Σ_jk (|∇_jk| − λα)₊²/(2ρ) for ρ > 0 (0 when ρ = 0)."""
+        """−Σ_jk (m(∇_jk) − λαf_j)₊²/(2ρf_j) for ρ > 0 (0 when ρ = 0)."""
         if self.ridge <= 0:
             return 0.0
-        excess = np.maximum(np.abs(gradient) - self.group_strength, 0.0)
-        return -float(np.sum(excess**2)) / (2.0 * self.ridge)
+        excess = np.maximum(
+            self._magnitude(gradient) - self._by_row(self.group_strength), 0.0
+        )
+        if self.factors is None:
+            return -float(np.sum(excess**2)) / (2.0 * self.ridge)
+        ridge = self.ridge * self.factors[:, None]
+        ridge = np.where(ridge > 0, ridge, np.inf)
+        return -float(np.sum(excess**2 / (2.0 * ridge)))

@@ -32,6 +32,11 @@ from ._validation import warn_not_converged
 _FULL_GRAM_MAX_FEATURES = 4096
 
 
+# The null model with free rows (the start of every fit and path) is solved to
+# this relative gap: far below any tol asked of a fit.
+_NULL_MODEL_TOL = 1e-12
+
+
 @dataclass
 class Path:
     """Solutions along a descending λ grid."""
@@ -67,17 +72,43 @@ class PenalisedProblem:
         return self.X.shape[1], self.loss.n_outputs
 
     def lam_max(self):
-        """Smallest λ with W = 0 optimal (inf when the penalty has no sparse part)."""
+        """Smallest λ with every penalised coefficient zero (inf without a sparse part).
+
+        The loss gradient is taken at :meth:`start`, the null model: the
+        intercepts and the rows the penalty leaves free fitted.
+        """
         if self.penalty.ratio == 0:
             return np.inf
-        eta = np.zeros(
-            (self.X.shape[0], self.loss.n_outputs)
-        ) + self.loss.null_intercept(self.fit_intercept)
-        return self.penalty.lam_max(np.asarray(self.X.T @ self.loss.gradient(eta)))
+        W, b = self.start()
+        eta = np.asarray(self.X @ W) + b
+        gradient = np.asarray(self.X.T @ self.loss.gradient(eta))
+        gradient[self.penalty.free_rows()] = 0.0  # optimal there, to rounding
+        return self.penalty.lam_max(gradient)
 
     def start(self):
-        """The point W = 0 with its optimal intercepts."""
-        return np.zeros(self.shape), self.loss.null_intercept(self.fit_intercept)
+        """The null model: W = 0 on every penalised row, optimal intercepts, and
+        the rows the penalty leaves free at every λ fitted (once per problem)."""
+        W = np.zeros(self.shape)
+        b = self.loss.null_intercept(self.fit_intercept)
+        free = self.penalty.free_rows()
+        if not free.any():
+            return W, b
+        if getattr(self, "_null_model", None) is None:
+            units = np.unique(self.penalty.membership[free])
+            rows, restricted = self.penalty.restrict(units)
+            W_free, b, info = solve(
+                self.X[:, rows],
+                self.loss,
+                restricted,
+                np.zeros((rows.size, self.shape[1])),
+                b,
+                fit_intercept=self.fit_intercept,
+                tol=_NULL_MODEL_TOL,
+            )
+            self._null_model = (rows, W_free, b)
+        rows, W_free, b = self._null_model
+        W[rows] = W_free
+        return W, b.copy()
 
     def solve(self, lam, W=None, b=None, **options):
         """(W, b, info) at λ from (W, b) (default: :meth:`start`).

@@ -118,6 +118,8 @@ def test_loss_null_intercept_and_exact_dual_residual(cls):
 def _penalty_id(penalty):
     extra = [f"tau{penalty.l1_ratio}" for _ in [0] if getattr(penalty, "l1_ratio", 0)]
     extra += ["positive"] if getattr(penalty, "positive", False) else []
+    factors = getattr(penalty, "factors", None)
+    extra += ["factors"] if factors is not None and np.any(factors != 1) else []
     return "-".join([type(penalty).__name__, str(penalty.ratio), *extra])
 
 
@@ -133,6 +135,12 @@ def _penalty_instances():
         GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 0.8, l1_ratio=0.5, positive=True),
         # a group without a norm term (ℓ1 only there)
         GroupL2(groups, np.array([1.0, 0.0, 2.0]), 0.3, 1.0, l1_ratio=0.3),
+        # penalty factors, one of them 0 (an unpenalised group / row)
+        GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 0.6, 0.3, False, [1.0, 0.0, 2.5]),
+        GroupL2(groups, np.sqrt([2, 3, 1]), 0.3, 1.0, 0.0, True, [0.5, 2.0, 0.0]),
+        L1L2(6, 0.3, 0.5, factors=[1.0, 0.0, 2.0, 0.5, 1.0, 3.0]),
+        L1L2(6, 0.3, 1.0, factors=[1.0, 0.0, 2.0, 0.5, 1.0, 3.0], positive=True),
+        L1L2(6, 0.3, 0.6, positive=True),
         L1L2(6, 0.3, 1.0),
         L1L2(6, 0.3, 0.5),
     ]
@@ -156,6 +164,7 @@ def test_penalty_prox_is_the_minimiser_and_lam_max_is_exact(penalty):
     assert_allclose(penalty.kkt_violation(P, (P - V) / step), 0.0, atol=1e-10)
     # λ_max: W = 0 optimal for the gradient G exactly from λ_max on.
     G = rng.normal(size=(6, 2))
+    G[penalty.free_rows()] = 0.0  # at a null model fitted on the free rows
     top = penalty.lam_max(G)
     for lam, optimal in [(top * (1 + 1e-9), True), (top * (1 - 1e-6), False)]:
         at = type(penalty).__new__(type(penalty))
@@ -180,6 +189,7 @@ def test_penalty_dual_term_is_minus_the_conjugate(penalty):
     # Without a ridge part, t·G is dual-feasible exactly up to t.
     if penalty.ridge == 0:
         G = 3 * rng.normal(size=V.shape)
+        G[penalty.free_rows()] = 0.0  # the gap projects them so
         t = penalty.dual_scaling(G)
         assert 0 < t < 1
         zero = np.zeros_like(G)
