@@ -13,7 +13,7 @@ from ._problem import ElasticNetProblem
 from ._regression import _LinearRegressor, validate_regression
 from ._selection import lam_grid
 from ._sklearn_compat import Interval, fit_context, validate_params
-from ._validation import warn_not_converged
+from ._validation import check_factors, warn_not_converged
 
 __all__ = ["ElasticNet", "elastic_net_path"]
 
@@ -28,6 +28,7 @@ def warn_if_not_converged(name, infos, tol, max_iter):
 
 #: Parameters shared by ElasticNet and ElasticNetCV.
 ELASTIC_NET_CONSTRAINTS = {
+    "penalty_factor": ["array-like", None],
     "fit_intercept": ["boolean"],
     "tol": [Interval(Real, 0, None, closed="neither")],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -57,6 +58,7 @@ def elastic_net_path(
     n_lams=100,
     eps=1e-3,
     sample_weight=None,
+    penalty_factor=None,
     fit_intercept=True,
     tol=1e-8,
     max_iter=10000,
@@ -79,7 +81,7 @@ def elastic_net_path(
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of the automatic grid.
     sample_weight : array-like of shape (n_samples,), default=None
-    fit_intercept, tol, max_iter, positive
+    penalty_factor, fit_intercept, tol, max_iter, positive
         As in :class:`ElasticNet`.
 
     Returns
@@ -105,7 +107,10 @@ def elastic_net_path(
     True
     """
     X, y, sample_weight = validate_regression(None, X, y, sample_weight)
-    problem = ElasticNetProblem(X, y, sample_weight, fit_intercept, many_fits=True)
+    factors = check_factors(penalty_factor, X.shape[1], "penalty_factor", "feature")
+    problem = ElasticNetProblem(
+        X, y, sample_weight, fit_intercept, many_fits=True, factors=factors
+    )
     grid = lam_grid(problem.lam_max(l1_ratio, positive), lams, n_lams, eps, "l1_ratio")
     path = problem.path(grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive)
     warn_if_not_converged("elastic_net_path", path.infos, tol, max_iter)
@@ -117,6 +122,15 @@ def elastic_net_path(
 
 class _ElasticNetBase(_LinearRegressor):
     """What ElasticNet and ElasticNetCV share: solving, the fitted state, prediction."""
+
+    def _problem(self, X, y, sample_weight, many_fits=False):
+        """The problem on validated arrays, with the checked penalty factors."""
+        factors = check_factors(
+            self.penalty_factor, X.shape[1], "penalty_factor", "feature"
+        )
+        return ElasticNetProblem(
+            X, y, sample_weight, self.fit_intercept, many_fits, factors
+        )
 
     def _solve(self, problem, lam, l1_ratio, W0, dtype):
         """Solve at (λ, α) from W0, set the fitted attributes, warn if stopped."""
@@ -151,9 +165,10 @@ class ElasticNet(_ElasticNetBase):
 
     Minimises
 
-    ``(1/S) Σ_i s_i (y_i − b − x_iᵀw)² + λ·[α‖w‖₁ + (1 − α)‖w‖²]``
+    ``(1/S) Σ_i s_i (y_i − b − x_iᵀw)² + λ·Σ_j f_j [α|w_j| + (1 − α)w_j²]``
 
-    (``S = Σ s_i``, λ = ``lam``, α = ``l1_ratio``), with the intercept
+    (``S = Σ s_i``, λ = ``lam``, α = ``l1_ratio``, f = ``penalty_factor``,
+    ones by default), with the intercept
     unpenalised and no ½ on the squared terms; for several targets, one
     independent problem per target.
     ``l1_ratio=1`` is the lasso, ``l1_ratio=0`` ridge. The same model in
@@ -173,6 +188,12 @@ class ElasticNet(_ElasticNetBase):
         Penalty strength λ >= 0.
     l1_ratio : float in [0, 1], default=0.5
         The mix α: share of the ℓ1 term.
+    penalty_factor : array-like of shape (n_features,), default=None
+        f_j >= 0 multiplying both terms of feature j's penalty; 0 leaves a
+        feature unpenalised (glmnet's ``penalty.factor``, which glmnet
+        rescales to sum to n_features; these are used as given). None means
+        ones. With factors the fit runs on the proximal Newton solver of
+        :class:`GroupL2Regression` (``max_iter`` then counts its steps).
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept.
     tol : float, default=1e-6
@@ -231,6 +252,7 @@ class ElasticNet(_ElasticNetBase):
         lam=0.01,
         *,
         l1_ratio=0.5,
+        penalty_factor=None,
         fit_intercept=True,
         tol=1e-6,
         max_iter=10000,
@@ -239,6 +261,7 @@ class ElasticNet(_ElasticNetBase):
     ):
         self.lam = lam
         self.l1_ratio = l1_ratio
+        self.penalty_factor = penalty_factor
         self.fit_intercept = fit_intercept
         self.tol = tol
         self.max_iter = max_iter
@@ -265,7 +288,7 @@ class ElasticNet(_ElasticNetBase):
         """
         previous = getattr(self, "coef_", None) if self.warm_start else None
         X, y, sample_weight = validate_regression(self, X, y, sample_weight)
-        problem = ElasticNetProblem(X, y, sample_weight, self.fit_intercept)
+        problem = self._problem(X, y, sample_weight)
         W0 = np.zeros((X.shape[1], problem.n_targets))
         if previous is not None and np.size(previous) == W0.size:
             W0 = np.reshape(previous, (problem.n_targets, -1)).T.astype(np.float64)

@@ -5,6 +5,7 @@ from numbers import Integral, Real
 from ._logistic import _SingleLambdaLogistic
 from ._penalties import L1L2
 from ._sklearn_compat import Interval, StrOptions
+from ._validation import check_factors
 
 __all__ = ["ElasticNetClassifier"]
 
@@ -14,12 +15,20 @@ class _L1L2Penalised:
 
     _mix_name = "l1_ratio"
 
+    def _penalty_structure(self, n_features):
+        """The checked penalty factors (None: all ones)."""
+        return check_factors(
+            self.penalty_factor, n_features, "penalty_factor", "feature"
+        )
+
     def _make_penalty(self, n_features, lam, mix, structure):
-        return L1L2(n_features, lam, mix)
+        return L1L2(n_features, lam, mix, structure, self.positive)
 
 
 #: Parameters shared by ElasticNetClassifier and its CV estimator.
 ELASTIC_LOGISTIC_CONSTRAINTS = {
+    "penalty_factor": ["array-like", None],
+    "positive": ["boolean"],
     "fit_intercept": ["boolean"],
     "class_weight": [dict, StrOptions({"balanced"}), None],
     "tol": [Interval(Real, 0, None, closed="neither")],
@@ -34,7 +43,9 @@ class ElasticNetClassifier(_L1L2Penalised, _SingleLambdaLogistic):
     Minimises the mean (weighted) log-loss, or the multinomial cross-entropy
     for more than two classes, plus
 
-    ``lam · [l1_ratio · Σ_jk |W_jk| + (1 − l1_ratio) · Σ_jk W_jk²]``,
+    ``lam · Σ_j f_j [l1_ratio · Σ_k |W_jk| + (1 − l1_ratio) · Σ_k W_jk²]``,
+
+    (f = ``penalty_factor``, ones by default),
 
     the reference text's elastic net taken literally (no ½ on the squared
     term); intercepts are not penalised. ``l1_ratio=1`` is the lasso,
@@ -52,6 +63,13 @@ class ElasticNetClassifier(_L1L2Penalised, _SingleLambdaLogistic):
         Penalty strength λ >= 0.
     l1_ratio : float in [0, 1], default=0.5
         The mix α: share of the ℓ1 term.
+    penalty_factor : array-like of shape (n_features,), default=None
+        f_j >= 0 multiplying both terms of feature j's penalty; 0 leaves a
+        feature unpenalised (glmnet's ``penalty.factor``, which glmnet
+        rescales to sum to n_features; these are used as given). None means
+        ones.
+    positive : bool, default=False
+        Constrain every coefficient to be non-negative.
     fit_intercept : bool, default=True
         Whether to fit (unpenalised) intercepts.
     class_weight : dict or "balanced", default=None
@@ -123,6 +141,8 @@ class ElasticNetClassifier(_L1L2Penalised, _SingleLambdaLogistic):
         lam=0.01,
         *,
         l1_ratio=0.5,
+        penalty_factor=None,
+        positive=False,
         fit_intercept=True,
         class_weight=None,
         tol=1e-6,
@@ -132,6 +152,8 @@ class ElasticNetClassifier(_L1L2Penalised, _SingleLambdaLogistic):
     ):
         self.lam = lam
         self.l1_ratio = l1_ratio
+        self.penalty_factor = penalty_factor
+        self.positive = positive
         self.fit_intercept = fit_intercept
         self.class_weight = class_weight
         self.tol = tol

@@ -7,7 +7,6 @@ from sklearn.model_selection import check_cv
 
 from ._cv import cross_validate, summarise, weighted_mse
 from ._elastic_net import CD_EPOCHS, ELASTIC_NET_CONSTRAINTS, _ElasticNetBase
-from ._problem import ElasticNetProblem
 from ._regression import validate_regression
 from ._selection import lam_grid, mix_values
 from ._sklearn_compat import Interval, StrOptions, fit_context
@@ -43,7 +42,7 @@ class ElasticNetCV(_ElasticNetBase):
         Folds (None means 5-fold ``KFold``).
     n_jobs : int, default=None
         (α, fold) pairs fitted in parallel (joblib; any backend, e.g. dask).
-    fit_intercept, tol, max_iter, positive
+    penalty_factor, fit_intercept, tol, max_iter, positive
         As in :class:`ElasticNet`.
     selection : {"min", "1se"}, default="min"
         Which λ is refitted: ``"min"`` the one with the best mean score,
@@ -119,6 +118,7 @@ class ElasticNetCV(_ElasticNetBase):
         eps=1e-3,
         cv=None,
         n_jobs=None,
+        penalty_factor=None,
         fit_intercept=True,
         tol=1e-6,
         max_iter=10000,
@@ -126,6 +126,7 @@ class ElasticNetCV(_ElasticNetBase):
         selection="min",
     ):
         self.l1_ratio = l1_ratio
+        self.penalty_factor = penalty_factor
         self.fit_intercept = fit_intercept
         self.tol = tol
         self.max_iter = max_iter
@@ -159,7 +160,7 @@ class ElasticNetCV(_ElasticNetBase):
                 f"got n_samples = {X.shape[0]}."
             )
         mixes = mix_values(self.l1_ratio, "l1_ratio", open_at_zero=True)
-        problem = ElasticNetProblem(X, y, sample_weight, self.fit_intercept)
+        problem = self._problem(X, y, sample_weight)
         settings = [
             (
                 mix,
@@ -197,7 +198,7 @@ class ElasticNetCV(_ElasticNetBase):
     def _fold_scores(self, setting, train, test):
         """Minus the weighted held-out MSE of the path fitted on ``train``."""
         l1_ratio, grid = setting
-        problem = ElasticNetProblem(*train, self.fit_intercept, many_fits=True)
+        problem = self._problem(*train, many_fits=True)
         path = problem.path(
             grid,
             l1_ratio,

@@ -11,6 +11,7 @@ from ._penalties import GroupL2
 from ._problem import regression_problem
 from ._regression import validate_regression
 from ._sklearn_compat import Interval, StrOptions, feature_names_of, validate_params
+from ._validation import check_factors
 
 __all__ = ["GroupL2LogisticRegression", "lam_max"]
 
@@ -18,15 +19,8 @@ __all__ = ["GroupL2LogisticRegression", "lam_max"]
 def _group_weights(groups, group_weights):
     if group_weights is None:
         return np.sqrt([len(g) for g in groups])
-    weights = np.asarray(group_weights, dtype=np.float64)
-    if weights.shape != (len(groups),):
-        raise ValueError(
-            f"group_weights must have one entry per group ({len(groups)}), got "
-            f"shape {weights.shape}."
-        )
-    if not np.all(np.isfinite(weights)) or np.any(weights <= 0):
-        raise ValueError("group_weights must be positive and finite.")
-    return weights
+    weights = check_factors(group_weights, len(groups), "group_weights", "group")
+    return np.ones(len(groups)) if weights is None else weights
 
 
 class GroupStructure:
@@ -43,6 +37,8 @@ class GroupStructure:
     ):
         self.groups, self.names = resolve_groups(groups, n_features, feature_names)
         self.weights = _group_weights(self.groups, group_weights)
+        # A group of weight 0 is left unpenalised altogether.
+        self.factors = (self.weights > 0).astype(np.float64)
         self.l1_ratio, self.positive = l1_ratio, positive
 
     def penalty(self, lam, group_ratio):
@@ -53,6 +49,7 @@ class GroupStructure:
             group_ratio,
             self.l1_ratio,
             self.positive,
+            self.factors,
         )
 
 
@@ -267,7 +264,10 @@ class GroupL2LogisticRegression(_GroupL2Penalised, _SingleLambdaLogistic):
     group_ratio : float in [0, 1], default=1.0
         Share of the group term; 0 is pure ridge, 1 pure group lasso.
     group_weights : array-like of shape (n_groups,), default=None
-        ω_g; None means √|g|.
+        ω_g >= 0; None means √|g|. A weight of 0 leaves the group
+        unpenalised altogether (none of the penalty's terms applies to it, as
+        glmnet's ``penalty.factor = 0``); ``lam_max`` is then the smallest λ
+        zeroing every other group, with the free groups fitted.
     l1_ratio : float in [0, 1], default=0.0
         τ, the ℓ1 share inside the sparse part (the sparse-group lasso): the
         group term becomes ``Σ_g ((1 − τ) ω_g ‖W_g‖₂ + τ ‖W_g‖₁)``, so a group

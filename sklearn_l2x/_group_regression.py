@@ -196,7 +196,10 @@ class GroupL2Regression(_GroupL2RegressionModel):
     group_ratio : float in [0, 1], default=1.0
         Share of the group term; 0 is pure ridge, 1 pure group lasso.
     group_weights : array-like of shape (n_groups,), default=None
-        ω_g; None means √|g|.
+        ω_g >= 0; None means √|g|. A weight of 0 leaves the group
+        unpenalised altogether (none of the penalty's terms applies to it, as
+        glmnet's ``penalty.factor = 0``); ``lam_max`` is then the smallest λ
+        zeroing every other group, with the free groups fitted.
     l1_ratio : float in [0, 1], default=0.0
         τ, the ℓ1 share inside the sparse part (the sparse-group lasso): the
         group term becomes ``Σ_g ((1 − τ) ω_g ‖W_g‖₂ + τ ‖W_g‖₁)``, so a group

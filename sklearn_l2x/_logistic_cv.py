@@ -376,7 +376,8 @@ class ElasticNetClassifierCV(_L1L2Penalised, _LogisticCV):
         the values themselves.
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of the automatic grid.
-    fit_intercept, class_weight, tol, max_iter, verbose
+    penalty_factor, positive, fit_intercept, class_weight, tol, max_iter, \
+verbose
         As in :class:`ElasticNetClassifier`.
     cv : int, cross-validation generator or iterable, default=None
         Folds (None means 5-fold stratified).
@@ -449,6 +450,8 @@ feature_names_in_
         l1_ratio=0.5,
         lams=30,
         eps=1e-3,
+        penalty_factor=None,
+        positive=False,
         fit_intercept=True,
         class_weight=None,
         tol=1e-6,
@@ -461,6 +464,8 @@ feature_names_in_
         verbose=0,
     ):
         self.l1_ratio = l1_ratio
+        self.penalty_factor = penalty_factor
+        self.positive = positive
         self.fit_intercept = fit_intercept
         self.class_weight = class_weight
         self.tol = tol

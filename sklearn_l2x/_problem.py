@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._losses import SquaredError, make_logistic_loss
+from ._penalties import L1L2
 from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
 from ._solvers.prox_newton import solve
 from ._solvers.spectral import CentredDesign
@@ -209,9 +210,20 @@ class ElasticNetProblem:
     when n >= p, and every fit works in p-space (no pass over X per iteration).
     """
 
-    def __init__(self, X, y, sample_weight, fit_intercept, many_fits=False):
+    def __init__(
+        self, X, y, sample_weight, fit_intercept, many_fits=False, factors=None
+    ):
         Y = y[:, None] if y.ndim == 1 else y
         self.single = y.ndim == 1
+        # With penalty factors (None: all ones) the same objective is solved
+        # by proximal Newton on the shared engine: the compiled coordinate
+        # descent takes one strength for every feature.
+        self.weighted = None
+        if factors is not None:
+            penalty = L1L2(X.shape[1], 0.0, 1.0, factors)
+            self.weighted = regression_problem(
+                X, y, sample_weight, penalty, fit_intercept
+            )
         self.design = CentredDesign(X, sample_weight, fit_intercept)
         S = self.design.sw_sum
         self.y_mean = sample_weight @ Y / S if fit_intercept else np.zeros(Y.shape[1])
@@ -239,10 +251,17 @@ class ElasticNetProblem:
             self._column_norms = self.design.column_squared_norms()
         return self._column_norms
 
+    def _weighted_penalty(self, lam, l1_ratio, positive):
+        penalty = self.weighted.penalty
+        penalty.lam, penalty.ratio, penalty.positive = lam, l1_ratio, positive
+        return self.weighted
+
     def lam_max(self, l1_ratio, positive):
         """Smallest λ with w = 0 optimal for every target: ``2‖X̃ᵀỹ‖∞/(S·α)``."""
         if l1_ratio == 0:
             return np.inf
+        if self.weighted is not None:
+            return self._weighted_penalty(1.0, l1_ratio, positive).lam_max()
         correlation = self.correlation() * self.design.sw_sum
         if positive:
             correlation = np.maximum(correlation, 0.0)
@@ -252,6 +271,10 @@ class ElasticNetProblem:
     def solve(self, lam, l1_ratio, W, *, tol, max_iter, positive):
         """Coefficients (p, k) at λ from the start W, and per-target info."""
         _check_positive_lam(lam, positive)
+        if self.weighted is not None:
+            problem = self._weighted_penalty(lam, l1_ratio, positive)
+            W, _, info = problem.solve(lam, W, tol=tol, max_iter=max_iter, chord=True)
+            return W, [info] * self.n_targets
         W = np.array(W, dtype=np.float64)
         infos = []
         for k in range(self.n_targets):
@@ -278,6 +301,9 @@ class ElasticNetProblem:
     def path(self, lams, l1_ratio, *, tol, max_iter, positive):
         """Solutions along the descending grid ``lams``, each warm-started."""
         _check_positive_lam(np.min(lams), positive)
+        if self.weighted is not None:
+            problem = self._weighted_penalty(lams[0], l1_ratio, positive)
+            return problem.path(lams, tol=tol, max_iter=max_iter)
         if self.gram_cache.full is not None and l1_ratio > 0:
             coefs, gaps, infos = self._path_on_gram(
                 lams, l1_ratio, tol, max_iter, positive

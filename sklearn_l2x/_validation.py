@@ -35,6 +35,27 @@ def check_sample_weight(sample_weight, X):
     return sample_weight
 
 
+def check_factors(values, n, name, what):
+    """Non-negative finite factors, one per ``what`` (n of them), as float64.
+
+    Returns None for None or all ones (the unweighted penalty), else a new
+    array; the error names the parameter ``name``.
+    """
+    if values is None:
+        return None
+    factors = np.array(values, dtype=np.float64)
+    if factors.shape != (n,):
+        raise ValueError(
+            f"{name} must have one entry per {what} ({n}), got shape {factors.shape}."
+        )
+    if not np.all(np.isfinite(factors)) or np.any(factors < 0):
+        raise ValueError(
+            f"{name} must be finite and non-negative (0 leaves a {what} "
+            f"unpenalised), got {np.asarray(values).tolist()!r}."
+        )
+    return None if np.all(factors == 1.0) else factors
+
+
 _INTERNAL = tuple(
     os.path.dirname(os.path.abspath(module.__file__)) + os.sep
     for module in (sys.modules[__package__], sklearn)

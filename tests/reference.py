@@ -38,8 +38,12 @@ def minimise_objective(
     sample_weight=None,
     fit_intercept=True,
     normalise="S",
+    positive=False,
 ):
     """Minimise ``(1/N) Σ s_i ℓ_i + l1·‖W‖₁ + l2·‖W‖²`` with L-BFGS-B.
+
+    ``l1`` and ``l2`` are scalars or one value per feature (penalty factors
+    folded in); ``positive`` bounds W below by 0.
 
     ``N`` is Σ s_i (``normalise="S"``), the number of rows (``"n"``) or 1
     (``"sum"``). ℓ is ``r²``, the log-loss (y in {0, 1}) or the multinomial
@@ -56,6 +60,16 @@ def minimise_objective(
     norm = {"S": sw.sum(), "n": n, "sum": 1.0}[normalise]
     K = len(np.unique(y)) if loss == "multinomial" else 1
     n_coef = p * K
+    l1 = (
+        np.broadcast_to(np.asarray(l1, float).reshape(-1, 1), (p, K))
+        if np.ndim(l1)
+        else l1
+    )
+    l2 = (
+        np.broadcast_to(np.asarray(l2, float).reshape(-1, 1), (p, K))
+        if np.ndim(l2)
+        else l2
+    )
 
     def unpack(theta):
         U = theta[:n_coef].reshape(p, K)
@@ -70,14 +84,17 @@ def minimise_objective(
         values, deta = _loss_and_grad(eta, y, loss)
         weighted = sw[:, None] * deta / norm
         grad_W = X.T @ weighted + 2 * l2 * W
-        value = sw @ values / norm + l1 * (U.sum() + V.sum()) + l2 * np.sum(W**2)
+        value = sw @ values / norm + np.sum(l1 * (U + V)) + np.sum(l2 * W**2)
         grads = [(grad_W + l1).ravel(), (-grad_W + l1).ravel()]
         if fit_intercept:
             grads.append(weighted.sum(axis=0))
         return value, np.concatenate(grads)
 
     n_theta = 2 * n_coef + (K if fit_intercept else 0)
-    bounds = [(0, None)] * (2 * n_coef) + [(None, None)] * (n_theta - 2 * n_coef)
+    negative_part = [(0, 0)] * n_coef if positive else [(0, None)] * n_coef
+    bounds = (
+        [(0, None)] * n_coef + negative_part + [(None, None)] * (n_theta - 2 * n_coef)
+    )
     result = None
     theta = np.zeros(n_theta)
     # Restarting L-BFGS-B from its own answer polishes the last digits.

@@ -383,7 +383,7 @@ def test_convergence_warning_when_stopped_early():
         ({"lam": -1.0}, "'lam' parameter"),
         ({"group_ratio": 1.5}, "'group_ratio' parameter"),
         ({"groups": GROUPS, "group_weights": [1.0, 2.0]}, "one entry per group"),
-        ({"groups": GROUPS, "group_weights": [1, 1, 1, 1, -1]}, "positive"),
+        ({"groups": GROUPS, "group_weights": [1, 1, 1, 1, -1]}, "non-negative"),
         ({"groups": [[0, 1], [1, 2]]}, "overlap"),
     ],
 )

@@ -74,14 +74,41 @@ def duality_gap(X, loss, penalty, W, eta, fit_intercept):
     U, G = residual, gradient
     free = penalty.unpenalised_rows()
     if free.any():
-        U = _project_out(X, free, residual, loss.sw > 0, fit_intercept)
-        U = loss.into_dual_domain(U)
-        G = np.asarray(X.T @ U)
-        G[free] = 0.0  # zero up to rounding, by construction
+        U, G = _dual_on_free_rows(
+            X, loss, penalty, W, free, (residual, gradient), fit_intercept
+        )
     t = penalty.dual_scaling(G)
     primal = loss.value(eta) + penalty.value(W)
     dual = loss.dual_value(t * U) + penalty.dual_term(t * G)
     return primal, dual, primal - dual, gradient
+
+
+def _dual_on_free_rows(X, loss, penalty, W, free, start, fit_intercept):
+    """A dual point U with ``Ω*(−XᵀU)`` finite on the rows the penalty leaves free.
+
+    Unconstrained free rows need ``X_uᵀU = 0``: U is projected so. With a
+    sign constraint, a free row held at zero only needs ``X_uᵀU >= 0``, so
+    it is left out of the projection while that holds (rows that turn
+    negative after a projection join it, a few rounds at most).
+    """
+    residual, gradient = start
+    projected = free.copy()
+    if getattr(penalty, "positive", False):
+        at_zero = np.all(W == 0, axis=1) & np.all(gradient >= 0, axis=1)
+        projected &= ~at_zero
+    weighted = loss.sw > 0
+    while True:
+        if projected.any():
+            U = _project_out(X, projected, residual, weighted, fit_intercept)
+            U = loss.into_dual_domain(U)
+            G = np.asarray(X.T @ U)
+            G[projected] = 0.0  # zero up to rounding, by construction
+        else:
+            U, G = residual, gradient
+        wrong = free & ~projected & np.any(G < 0, axis=1)
+        if not wrong.any():
+            return U, G
+        projected |= wrong
 
 
 def _project_out(X, free, R, weighted, fit_intercept):
