@@ -87,6 +87,12 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept. Sparse X is centred
         implicitly, never densified.
+    selection : {"min", "1se"}, default="min"
+        With k-fold, the λ used: ``"min"`` the minimiser of the held-out
+        error, ``"1se"`` the largest λ whose error is within one standard error
+        (of the fold errors, at the minimiser) of the minimum, found
+        continuously (glmnet's ``lambda.1se``). Other criteria have no fold
+        errors: ``"1se"`` with them is an error.
 
     Attributes
     ----------
@@ -123,6 +129,14 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         ``groups``; a group at the upper end is in effect switched off).
     noise_variance_ : float or ndarray of shape (n_targets,)
         Estimated noise variance σ² (``criterion="evidence"`` only).
+    lam_min_, lam_1se_ : float or ndarray of shape (n_targets,)
+        k-fold only: the minimiser of the held-out error and the largest λ
+        within one standard error of it (``lam_`` is one of them, as
+        ``selection`` says).
+    criterion_se_path_ : ndarray of shape (n_grid,) or (n_grid, n_targets)
+        k-fold only: the standard error of the mean fold error along
+        ``lam_path_`` (the fold errors' standard deviation, ``ddof=1``, over
+        √n_folds).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -170,6 +184,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         "lam_bounds": [tuple, list, None],
         "groups": ["array-like", dict, None],
         "fit_intercept": ["boolean"],
+        "selection": [StrOptions({"min", "1se"})],
     }
 
     def __init__(
@@ -183,6 +198,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         lam_bounds=None,
         groups=None,
         fit_intercept=True,
+        selection="min",
     ):
         self.lam = lam
         self.criterion = criterion
@@ -192,6 +208,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self.lam_bounds = lam_bounds
         self.groups = groups
         self.fit_intercept = fit_intercept
+        self.selection = selection
 
     # -- validation ------------------------------------------------------------
 
@@ -207,6 +224,12 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             self.criterion_ = self.criterion
         else:
             self.criterion_ = "gcv" if self.cv is None else "kfold"
+        if self.selection == "1se" and (self.criterion_ != "kfold" or self.lam):
+            raise ValueError(
+                "selection='1se' needs k-fold cross-validation (cv=... or "
+                f"criterion='kfold', and lam=None); got criterion="
+                f"{self.criterion_!r}, lam={self.lam!r}."
+            )
         if self.lam_bounds is not None:
             bounds = self.lam_bounds
             if len(bounds) != 2 or not all(
@@ -434,6 +457,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             lam_bounds=self.lam_bounds,
             per_target=self.lam_per_target,
             banded=banded,
+            selection=self.selection,
         )
         if fit.boundary is not None:
             self._warn_boundary(*fit.boundary)
@@ -455,12 +479,25 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self.effective_dof_ = shaped(fit.dof)
         self.lam_on_boundary_ = shaped(fit.on_boundary)
         self.criterion_value_ = None if fit.best is None else shaped(fit.best)
+        self._set_kfold_selection(fit, shaped, single)
         # Only evidence fits have a noise model: no stale one from an earlier fit.
         self._posterior = fit.posterior
         if fit.posterior is None:
             self.__dict__.pop("noise_variance_", None)
         else:
             self.noise_variance_ = shaped(fit.posterior.sigma2)
+
+    def _set_kfold_selection(self, fit, shaped, single):
+        """``lam_min_``, ``lam_1se_``, ``criterion_se_path_`` (k-fold fits only)."""
+        names = ("lam_min_", "lam_1se_", "criterion_se_path_")
+        if fit.lam_min is None:
+            for name in names:
+                self.__dict__.pop(name, None)
+            return
+        self.lam_min_ = shaped(fit.lam_min)
+        self.lam_1se_ = shaped(fit.lam_1se)
+        se = fit.criterion_se_path
+        self.criterion_se_path_ = se[:, 0] if single else se
 
     def _warn_boundary(self, count, total, what):
         warn(

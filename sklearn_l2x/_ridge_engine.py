@@ -41,6 +41,9 @@ class RidgeFit:
     criterion_path: np.ndarray | None = None  # (m, k)
     posterior: "Posterior | None" = None
     boundary: tuple | None = None
+    lam_min: np.ndarray | None = None  # (k,), k-fold: the minimiser
+    lam_1se: np.ndarray | None = None  # (k,), k-fold: the 1-SE λ
+    criterion_se_path: np.ndarray | None = None  # (m, k), k-fold
 
 
 def _fresh(array):
@@ -104,8 +107,14 @@ def fit_spectrum(
     lam_bounds=None,
     per_target=True,
     banded=None,
+    selection="min",
 ):
-    """The ridge model at ``lam``, or at the λ the criterion chooses (see module)."""
+    """The ridge model at ``lam``, or at the λ the criterion chooses (see module).
+
+    With k-fold, ``selection="1se"`` moves from the minimiser to the largest
+    λ within one standard error of it (the fit records both, and the
+    standard errors along the searched grid).
+    """
     n_targets = spectrum.t.shape[1]
     if lam is not None:
         alpha = np.full(n_targets, float(lam) * spectrum.sw_sum)
@@ -122,7 +131,18 @@ def fit_spectrum(
             banded, spectrum, alpha, criterion, fit_intercept, search_range, per_target
         )
     else:
+        alpha_min = alpha_1se = alpha
+        if criterion == "kfold":
+            alpha_1se = _selection.one_standard_error(
+                fold_curve, alpha, search_range[1], per_target
+            )
+        if selection == "1se":
+            alpha, best = alpha_1se, fold_curve(alpha_1se[None, :])[0]
         fit = _at_alpha(spectrum, alpha, sign * best, on_boundary)
+        if criterion == "kfold":
+            fit.lam_min = alpha_min / spectrum.sw_sum
+            fit.lam_1se = alpha_1se / spectrum.sw_sum
+            fit.criterion_se_path = fold_curve.standard_error(grid[:, None])
         if np.any(on_boundary):
             fit.boundary = (int(on_boundary.sum()), n_targets, "target(s)")
         if criterion == "evidence":

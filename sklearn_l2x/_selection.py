@@ -151,22 +151,85 @@ class KFoldCurve:
             self._parts.append((spectrum, projection, residual0, sw_test))
             self.sw_sum += sw_test.sum()
 
-    def __call__(self, alpha):
-        total = 0.0
+    def _fold_totals(self, alpha):
+        """Per fold, the weighted held-out squared error summed over rows."""
         for spectrum, projection, residual0, sw_test in self._parts:
             # w = V diag(1/(d² + alpha)) t
             scaled = spectrum.t[None] / (spectrum.d2[None, :, None] + alpha[:, None, :])
             predicted = np.einsum("nr,mrk->mnk", projection, scaled)
-            total = total + np.einsum(
-                "n,mnk->mk", sw_test, (residual0[None] - predicted) ** 2
-            )
-        return total / self.sw_sum
+            yield np.einsum("n,mnk->mk", sw_test, (residual0[None] - predicted) ** 2)
+
+    def __call__(self, alpha):
+        return sum(self._fold_totals(alpha)) / self.sw_sum
+
+    def fold_errors(self, alpha):
+        """Each fold's weighted held-out MSE, shape (n_folds, m, k)."""
+        return np.array(
+            [
+                total / part[3].sum()
+                for total, part in zip(
+                    self._fold_totals(alpha), self._parts, strict=True
+                )
+            ]
+        )
+
+    def standard_error(self, alpha, shared=False):
+        """Standard error of the mean fold error (ddof=1 over √n_folds), (m, k).
+
+        With ``shared``, of the fold errors summed over targets, (m, 1).
+        """
+        errors = self.fold_errors(alpha)
+        if shared:
+            errors = errors.sum(axis=2, keepdims=True)
+        n_folds = errors.shape[0]
+        if n_folds < 2:
+            return np.zeros(errors.shape[1:])
+        return errors.std(axis=0, ddof=1) / np.sqrt(n_folds)
+
+
+def one_standard_error(curve, alpha, upper, per_target):
+    """The largest alpha in [alpha, upper] within one standard error of alpha's error.
+
+    ``curve`` is a :class:`KFoldCurve` and ``alpha`` (k,) its minimisers;
+    the threshold is ``curve(alpha) + se(alpha)`` (of the sum over targets
+    when λ is shared). The crossing is bracketed on a log grid and refined by
+    bisection to rounding level of log alpha.
+    """
+    shared = not per_target
+
+    def values(a):
+        v = curve(a)
+        return v.sum(axis=1, keepdims=True) if shared else v
+
+    threshold = (
+        values(alpha[None, :])[0] + curve.standard_error(alpha[None, :], shared)[0]
+    )
+    steps = np.linspace(0.0, 1.0, _ONE_SE_GRID)[:, None]
+    log_low, log_high = np.log(alpha), np.log(upper)
+    grid = log_low[None, :] + steps * (log_high - log_low)[None, :]
+    inside = values(np.exp(grid)) <= threshold[None, :]
+    if shared:
+        inside = np.broadcast_to(inside, grid.shape)
+    last = grid.shape[0] - 1 - np.argmax(inside[::-1], axis=0)
+    low = grid[last, np.arange(grid.shape[1])]
+    high = grid[np.minimum(last + 1, grid.shape[0] - 1), np.arange(grid.shape[1])]
+    for _ in range(_BISECTIONS):
+        middle = 0.5 * (low + high)
+        ok = values(np.exp(middle)[None, :])[0] <= threshold
+        low, high = np.where(ok, middle, low), np.where(ok, high, middle)
+    return np.exp(low)
 
 
 def default_alpha_range(spectrum):
     """A wide search range around the mean non-zero eigenvalue of X̃ᵀX̃."""
     centre = spectrum.d2.mean() if spectrum.d2.size else 1.0
     return centre * 10.0**-_DEFAULT_DECADES, centre * 10.0**_DEFAULT_DECADES
+
+
+# Grid points bracketing the one-standard-error crossing, and the halvings
+# that refine it (2^-50 of a grid step is below rounding of log alpha).
+_ONE_SE_GRID = 60
+_BISECTIONS = 50
 
 
 def _brent(evaluate, lower, upper):

@@ -479,3 +479,52 @@ def test_refit_leaves_exactly_the_attributes_of_its_configuration(first, second)
     assert not hasattr(model, "noise_variance_")
     with pytest.raises(ValueError, match="return_std=True needs"):
         model.predict(X, return_std=True)
+
+
+# -- the one-standard-error rule ------------------------------------------------
+
+
+def _fold_errors_by_refits(X, y, folds, lam):
+    """Each fold's held-out MSE of scikit-learn's Ridge at alpha = n·λ.
+
+    (k-fold λ is the whole data's: every fold is fitted at the same alpha.)
+    """
+    errors = []
+    for train, test in folds:
+        fit = Ridge(alpha=len(y) * lam).fit(X[train], y[train])
+        errors.append(np.mean((y[test] - fit.predict(X[test])) ** 2))
+    return np.array(errors)
+
+
+def test_one_standard_error_rule_against_ridge_refits():
+    X, y = load_diabetes(return_X_y=True)
+    folds = list(KFold(5, shuffle=True, random_state=0).split(X))
+    model = AdaptiveRidge(cv=folds, selection="1se").fit(X, y)
+    assert model.lam_ == model.lam_1se_ > model.lam_min_
+    at_min = _fold_errors_by_refits(X, y, folds, model.lam_min_)
+    se = at_min.std(ddof=1) / np.sqrt(len(folds))
+    # The pooled held-out error (folds weighted by their rows) plus one SE.
+    sizes = np.array([len(test) for _, test in folds])
+    threshold = at_min @ sizes / sizes.sum() + se
+
+    def pooled(lam):
+        return _fold_errors_by_refits(X, y, folds, lam) @ sizes / sizes.sum()
+
+    assert pooled(model.lam_1se_) == pytest.approx(threshold, rel=1e-6)
+    assert pooled(model.lam_1se_ * 1.01) > threshold
+    index = np.argmin(np.abs(model.lam_path_ - model.lam_min_))
+    assert model.criterion_se_path_[index] == pytest.approx(
+        _fold_errors_by_refits(X, y, folds, model.lam_path_[index]).std(ddof=1)
+        / np.sqrt(len(folds)),
+        rel=1e-6,
+    )
+    plain = AdaptiveRidge(cv=folds).fit(X, y)
+    assert plain.lam_ == plain.lam_min_ == model.lam_min_
+    assert plain.lam_1se_ == model.lam_1se_
+
+
+def test_one_standard_error_rule_needs_folds():
+    X, y, _ = _data()
+    with pytest.raises(ValueError, match="selection='1se' needs k-fold"):
+        AdaptiveRidge(selection="1se").fit(X, y)
+    assert not hasattr(AdaptiveRidge().fit(X, y), "lam_1se_")
