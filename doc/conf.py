@@ -30,7 +30,7 @@ try:  # the gallery is optional so that the API pages build without matplotlib
         "gallery_dirs": "auto_examples",
         "filename_pattern": r"plot_",
         "download_all_examples": False,
-        # Files are numbered after the sections of the reference text.
+        # Files are numbered in reading order (from overfitting to interpretability).
         "within_subsection_order": "FileNameSortKey",
     }
 except ImportError:  # pragma: no cover

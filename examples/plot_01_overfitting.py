@@ -2,7 +2,7 @@
 Overfitting, and how an L2 penalty cures it
 ===========================================
 
-Section 2 of the reference text: a flexible model fits the noise of its
+A flexible model fits the noise of its
 training data and predicts new data badly; adding λ‖w‖² to the loss keeps the
 weights small and the fit smooth. Here a polynomial of growing degree is fitted
 to 16 noisy samples of a smooth curve, once by least squares and once by

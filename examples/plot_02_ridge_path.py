@@ -2,7 +2,7 @@
 The penalty and weight decay: coefficients shrink as λ grows
 ============================================================
 
-Sections 3 and 6 of the reference text: the penalty λΣw² pulls every weight
+The penalty λΣw² pulls every weight
 towards zero, the more so the larger λ; gradient descent on the penalised loss
 multiplies the weights by (1 − 2ηλ) at each step, hence "weight decay". Unlike
 the lasso, ridge shrinks smoothly and never sets a weight exactly to zero.

@@ -2,7 +2,7 @@
 Choosing λ: k-fold CV, a grid search, GCV, leave-one-out and the evidence
 =========================================================================
 
-The reference text chooses λ "by cross-validation" or "grid search". Both try
+λ is usually chosen by cross-validation over a grid. Both try
 a handful of values. :class:`~sklearn_l2x.AdaptiveRidge` instead evaluates a
 criterion as a continuous function of λ from one decomposition of the data and
 returns its optimum. Here every criterion is drawn on one plot for the

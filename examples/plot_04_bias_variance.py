@@ -2,7 +2,7 @@
 The bias–variance trade-off, measured by resampling
 ===================================================
 
-Section 5 of the reference text: a larger λ lowers the variance of the fitted
+A larger λ lowers the variance of the fitted
 model (it depends less on the particular training sample) and raises its bias
 (it is pulled away from the truth). Here both are *measured*: 200 training sets
 are drawn from one known linear model with correlated features, ridge is fitted

@@ -2,7 +2,7 @@
 L1 vs L2 vs elastic net: paths and sparsity
 ===========================================
 
-Section 7 of the reference text: the L1 penalty λΣ|w| sets weights exactly to
+The L1 penalty λΣ|w| sets weights exactly to
 zero (feature selection), the L2 penalty λΣw² only shrinks them, and the
 elastic net λ[αΣ|w| + (1 − α)Σw²] does both. Below, the three paths on the
 diabetes data, each from :func:`~sklearn_l2x.elastic_net_path` (with

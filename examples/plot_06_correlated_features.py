@@ -2,7 +2,7 @@
 When L2 shines: many correlated features
 ========================================
 
-Section 8 of the reference text: with strongly correlated features, least
+With strongly correlated features, least
 squares is unstable (a tiny change of the data swings the weights of
 correlated features in opposite directions), the lasso picks one feature of a
 correlated group more or less at random, and ridge spreads the weight evenly

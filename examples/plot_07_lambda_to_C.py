@@ -2,7 +2,7 @@
 λ ↔ C: why "λ = 1/C" is off, and the exact mapping
 ==================================================
 
-The reference text says scikit-learn's ``C`` "is related to λ by λ = 1/C".
+scikit-learn's ``C`` is often said to be "related to λ by λ = 1/C".
 scikit-learn's ``LogisticRegression`` minimises ``C·Σ logloss + ½‖w‖²``;
 the textbook objective with an averaged loss is ``mean logloss + λ‖w‖²``. They
 have the same minimiser when ``C = 1/(2·n·λ)``, which

@@ -2,7 +2,7 @@
 Computational cost: the ridge fit and the λ search
 ==================================================
 
-Section 10 of the reference text: L2 regularisation adds little to the cost of
+L2 regularisation adds little to the cost of
 a linear model, and ridge has a closed form. The λ *search* is where the cost
 usually goes: a grid search refits the model once per λ and fold.
 :class:`~sklearn_l2x.AdaptiveRidge` decomposes the data once and evaluates

@@ -2,7 +2,7 @@
 Interpretability: coefficients under L2, L1 and group L2
 ========================================================
 
-Section 11 of the reference text: an L2 penalty keeps every feature with a
+An L2 penalty keeps every feature with a
 small weight, so the model is harder to read than a sparse one; L1 keeps few
 features; group L2 keeps few *groups*. The breast-cancer data measure ten
 properties of a cell nucleus, each three ways (mean, standard error, worst

@@ -2,7 +2,7 @@
 Group L2: selecting whole categorical variables from one-hot columns
 ====================================================================
 
-The reference text's "group L2 regularisation" penalises groups of weights
+"Group L2 regularisation" penalises groups of weights
 together. With :class:`~sklearn_l2x.GroupL2LogisticRegression`, the one-hot
 columns of one categorical variable form one group, so a variable enters or
 leaves the model as a whole, for every level at once, inside an ordinary

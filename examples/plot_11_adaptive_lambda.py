@@ -2,7 +2,7 @@
 Adaptive λ: one per target and one per feature group, found during fit
 ======================================================================
 
-The reference text mentions "adaptive regularisation", where λ adapts to the
+"Adaptive regularisation" lets λ adapt to the
 model's performance during training. :class:`~sklearn_l2x.AdaptiveRidge`
 chooses λ inside ``fit``: with several targets, one λ each from the same
 decomposition; with ``groups``, one λ per group of features (banded ridge),

@@ -161,7 +161,7 @@ class _ElasticNetBase(_LinearRegressor):
 
 
 class ElasticNet(_ElasticNetBase):
-    """Linear regression with the elastic-net penalty of the reference text.
+    """Linear regression with the elastic-net penalty λ[α‖w‖₁ + (1 − α)‖w‖²].
 
     Minimises
 

@@ -47,7 +47,7 @@ class ElasticNetClassifier(_L1L2Penalised, _SingleLambdaLogistic):
 
     (f = ``penalty_factor``, ones by default),
 
-    the reference text's elastic net taken literally (no ½ on the squared
+    the elastic net written without rescaling (no ½ on the squared
     term); intercepts are not penalised. ``l1_ratio=1`` is the lasso,
     ``l1_ratio=0`` ridge.
 

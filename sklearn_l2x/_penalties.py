@@ -523,7 +523,7 @@ class L1L2(Penalty):
     lam : float
         Overall strength λ >= 0.
     ratio : float in [0, 1]
-        Share of the ℓ1 term (``l1_ratio``, the reference text's α).
+        Share of the ℓ1 term (``l1_ratio``, α).
     factors : ndarray of shape (n_features,), default=None
         Penalty factors f_j >= 0 (0: the row is unpenalised); None means ones.
     positive : bool, default=False

@@ -116,7 +116,7 @@ _CONVENTIONS = (
         mix_parameter="alpha",
         objective="Σ s_i ℓ_i + lambda·[alpha·‖w‖₁ + (1 − alpha)·‖w‖²]",
         s_power=-1,
-        notes="The reference text's λΣw² added to the summed loss.",
+        notes="λΣw² added to the summed loss.",
     ),
     Convention(
         name="textbook.half",
