@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -13,7 +14,8 @@ from ._ridge_engine import fit_spectrum, kfold_curve
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.banded import BandedRidge
 from ._solvers.spectral import SufficientStats, decompose
-from ._validation import check_sample_weight, check_square_scale, warn
+from ._solvers.unpenalised import Unpenalised
+from ._validation import check_factors, check_sample_weight, check_square_scale, warn
 
 __all__ = ["AdaptiveRidge"]
 
@@ -93,6 +95,15 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         (of the fold errors, at the minimiser) of the minimum, found
         continuously (glmnet's ``lambda.1se``). Other criteria have no fold
         errors: ``"1se"`` with them is an error.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Positive factors f_j: the penalty becomes ``λ Σ_j f_j w_j²`` (with
+        ``groups``, ``Σ_g λ_g Σ_{j∈g} f_j w_j²``). Fitted exactly as ridge on
+        the columns ``x_j/√f_j``, so it stays one decomposition. A factor of 0
+        leaves a feature unpenalised: it is projected out of the design like
+        the intercept (weighted least squares on it and the intercept column),
+        every criterion counting its degree of freedom (``fit`` only, not with
+        ``groups``, ``partial_fit`` or dask arrays; sparse X is then
+        densified).
 
     Attributes
     ----------
@@ -114,7 +125,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         The name of each group (label, dict key, or position).
     effective_dof_ : float or ndarray of shape (n_targets,)
         Effective degrees of freedom ``Σ_j d_j²/(d_j² + S·λ)`` (the
-        intercept not counted).
+        intercept and unpenalised features not counted).
     criterion_value_ : float or ndarray of shape (n_targets,) or None
         The criterion at ``lam_``: GCV score, LOO or k-fold mean squared error
         (lower is better) or the log evidence (higher is better). None when
@@ -185,6 +196,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         "groups": ["array-like", dict, None],
         "fit_intercept": ["boolean"],
         "selection": [StrOptions({"min", "1se"})],
+        "penalty_factor": ["array-like", None],
     }
 
     def __init__(
@@ -199,6 +211,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         groups=None,
         fit_intercept=True,
         selection="min",
+        penalty_factor=None,
     ):
         self.lam = lam
         self.criterion = criterion
@@ -209,6 +222,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self.groups = groups
         self.fit_intercept = fit_intercept
         self.selection = selection
+        self.penalty_factor = penalty_factor
 
     # -- validation ------------------------------------------------------------
 
@@ -256,9 +270,47 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             y_numeric=True,
         )
         sample_weight = check_sample_weight(sample_weight, X)
+        if reset:
+            self._column_scale = self._check_penalty_factor(X.shape[1])
+        X = self._scaled(X)
         check_square_scale(X, sample_weight)
         y = np.asarray(y, dtype=np.float64)
         return X, y, sample_weight
+
+    def _check_penalty_factor(self, n_features):
+        """1/√f per column (None without factors); factors must be positive."""
+        factors = check_factors(
+            self.penalty_factor, n_features, "penalty_factor", "feature"
+        )
+        self._free = None
+        if factors is None:
+            return None
+        if np.any(factors == 0):
+            self._free = factors == 0
+            factors = np.where(self._free, 1.0, factors)  # Q's columns: any scale
+        return 1.0 / np.sqrt(factors)
+
+    def _refuse_free_columns(self, where):
+        """Unpenalised features need the rows (they are projected out of them)."""
+        self._unpenalised = None
+        if getattr(self, "_free", None) is not None:
+            raise ValueError(
+                f"penalty_factor values of 0 (unpenalised features) are not "
+                f"supported with {where}: they are projected out of the rows, "
+                "which the accumulated statistics do not keep; use fit, or "
+                "positive factors."
+            )
+
+    def _scaled(self, X):
+        """X with column j divided by √f_j: the penalty Σ f_j w_j² becomes ‖v‖²."""
+        scale = getattr(self, "_column_scale", None)
+        if scale is None:
+            return X
+        if sp.issparse(X):
+            return (X @ sp.diags(scale.astype(X.dtype))).asformat(
+                X.format if X.format != "coo" else "csr"
+            )
+        return X * scale.astype(X.dtype)
 
     # -- fitting -----------------------------------------------------------------
 
@@ -292,6 +344,9 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         y2d = y.reshape(len(y), -1)
         self._check_enough_samples(X.shape[0])
         self._resolve_groups(X.shape[1])
+        self._unpenalised = None
+        if self._free is not None:
+            return self._fit_with_free_columns(X, y, y2d, sample_weight)
         banded = None
         if self._banded_search():
             n_samples, n_features = X.shape
@@ -325,6 +380,31 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve, banded)
         return self
 
+    def _fit_with_free_columns(self, X, y, y2d, sample_weight):
+        """Ridge with the unpenalised columns (and the intercept) projected out."""
+        if self.groups is not None:
+            raise ValueError(
+                "groups (banded ridge) cannot be combined with penalty_factor "
+                "values of 0; give every feature a positive factor."
+            )
+        self._unpenalised = Unpenalised(
+            X, y2d, sample_weight, self._free, self.fit_intercept
+        )
+        X_tilde, y_tilde = self._unpenalised.residualise(X, y2d)
+        spectrum = decompose(
+            X_tilde,
+            y_tilde,
+            sample_weight,
+            fit_intercept=False,
+            need_U=self.lam is None and self.criterion_ == "loo",
+        )
+        spectrum.free = self._unpenalised.record
+        fold_curve = None
+        if self.lam is None and self.criterion_ == "kfold":
+            fold_curve = self._kfold_curve(X, y2d, sample_weight)
+        self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve)
+        return self
+
     def _fit_dask(self, X, y, sample_weight):
         """Fit from the merged block statistics of a dask array."""
         if self.lam is None and self.criterion_ in ("loo", "kfold"):
@@ -335,8 +415,10 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             )
         if y is None or getattr(y, "ndim", 0) not in (1, 2):
             raise ValueError("y must be a 1-D or 2-D array of targets.")
+        self._column_scale = self._check_penalty_factor(X.shape[1])
+        self._refuse_free_columns("a dask array")
         stats, n_features = dask_sufficient_stats(
-            X, y, sample_weight, self.fit_intercept
+            self._scaled(X), y, sample_weight, self.fit_intercept
         )
         self.n_features_in_ = n_features
         if hasattr(self, "feature_names_in_"):
@@ -408,6 +490,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                     "or fit."
                 )
         X, y, sample_weight = self._validate(X, y, sample_weight, reset=first)
+        self._refuse_free_columns("partial_fit")
         y2d = y.reshape(len(y), -1)
         chunk = SufficientStats.from_chunk(
             X, y2d, sample_weight, fit_intercept=self.fit_intercept
@@ -443,7 +526,13 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
     def _kfold_curve(self, X, y2d, sample_weight):
         folds = list(check_cv(5 if self.cv is None else self.cv).split(X, y2d))
         return kfold_curve(
-            X, y2d, sample_weight, folds, self.fit_intercept, self.n_jobs
+            X,
+            y2d,
+            sample_weight,
+            folds,
+            self.fit_intercept,
+            self.n_jobs,
+            free=getattr(self, "_free", None),
         )
 
     def _finish_fit(self, spectrum, dtype, y_ndim, fold_curve, banded=None):
@@ -452,7 +541,9 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             spectrum,
             lam=self.lam,
             criterion=self.criterion_,
-            fit_intercept=self.fit_intercept,
+            # With free columns projected out, spectrum.free carries the
+            # intercept's part: the posterior adds Q's variance in predict.
+            fit_intercept=self.fit_intercept and self._unpenalised is None,
             fold_curve=fold_curve,
             lam_bounds=self.lam_bounds,
             per_target=self.lam_per_target,
@@ -471,8 +562,9 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self.criterion_path_ = (
             None if path is None else (path[:, 0] if single else path)
         )
-        self.coef_ = shaped(fit.coef).astype(dtype, copy=False)
-        intercept = fit.intercept.astype(dtype)
+        coef, intercept = self._original_coefficients(fit)
+        self.coef_ = shaped(coef).astype(dtype, copy=False)
+        intercept = intercept.astype(dtype)
         self.intercept_ = float(intercept[0]) if single else intercept
         self.alpha_ = shaped(fit.alpha)
         self.lam_ = shaped(fit.alpha / spectrum.sw_sum)
@@ -486,6 +578,23 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             self.__dict__.pop("noise_variance_", None)
         else:
             self.noise_variance_ = shaped(fit.posterior.sigma2)
+
+    def _original_coefficients(self, fit):
+        """(coef (k, p), intercept (k,)) in X's columns, from the fitted model.
+
+        Undoes the scaling v = √f·w, and with free columns adds their least-
+        squares coefficients (and the intercept) to the ridge part's.
+        """
+        coef, intercept = fit.coef, fit.intercept
+        if self._unpenalised is not None:
+            intercept, free_coef = self._unpenalised.coefficients(coef.T)
+            full = np.empty((coef.shape[0], self._free.size))
+            full[:, ~self._free] = coef
+            full[:, self._free] = free_coef.T
+            coef = full
+        if self._column_scale is not None:  # back from v = √f·w to w
+            coef = coef * self._column_scale
+        return coef, intercept
 
     def _set_kfold_selection(self, fit, shaped, single):
         """``lam_min_``, ``lam_1se_``, ``criterion_se_path_`` (k-fold fits only)."""
@@ -548,10 +657,18 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 f"with lam=None; this model was fitted with criterion="
                 f"{self.criterion_!r} and lam={self.lam!r}."
             )
-        y_std = self._posterior.predictive_std(X)
+        y_std = self._predictive_std(self._scaled(X))
         if np.ndim(self.intercept_) == 0:
             y_std = y_std[:, 0]
         return y_pred, y_std
+
+    def _predictive_std(self, X):
+        """The posterior's spread, plus that of the free columns' coefficients."""
+        if self._unpenalised is None:
+            return self._posterior.predictive_std(X)
+        spread = self._posterior.predictive_std(self._unpenalised.residualise(X))
+        extra = self._unpenalised.variance(X)[:, None] * self._posterior.sigma2
+        return np.sqrt(spread**2 + extra)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -19,6 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from . import _selection
 from ._solvers.spectral import RowProjector, coefficients, decompose
+from ._solvers.unpenalised import Unpenalised
 
 
 @dataclass
@@ -67,16 +68,31 @@ def _decompose_fold(X, y, sample_weight, fit_intercept):
     return spectrum
 
 
-def kfold_curve(X, y2d, sample_weight, folds, fit_intercept, n_jobs):
-    """The k-fold held-out error as a function of alpha (one decomposition per fold)."""
+def kfold_curve(X, y2d, sample_weight, folds, fit_intercept, n_jobs, free=None):
+    """The k-fold held-out error as a function of alpha (one decomposition per fold).
+
+    ``free`` (a mask of unpenalised columns, or None): each training fold
+    then has them (and the intercept) partialled out, and its held-out rows
+    are residualised with the training fold's fit.
+    """
+    parts = [
+        _fold_parts(X, y2d, sample_weight, rows, free, fit_intercept) for rows in folds
+    ]
+    intercept = fit_intercept and free is None
     spectra = Parallel(n_jobs=n_jobs)(
-        delayed(_decompose_fold)(
-            X[train], y2d[train], sample_weight[train], fit_intercept=fit_intercept
-        )
-        for train, _ in folds
+        delayed(_decompose_fold)(*train, fit_intercept=intercept) for train, _ in parts
     )
-    test_sets = [(X[test], y2d[test], sample_weight[test]) for _, test in folds]
-    return _selection.KFoldCurve(spectra, test_sets)
+    return _selection.KFoldCurve(spectra, [test for _, test in parts])
+
+
+def _fold_parts(X, y2d, sample_weight, rows, free, fit_intercept):
+    """((X, y, s) of the training rows, (X, y, s) of the held-out rows)."""
+    train, test = rows
+    parts = [(X[r], y2d[r], sample_weight[r]) for r in (train, test)]
+    if free is None:
+        return parts
+    projection = Unpenalised(*parts[0], free, fit_intercept)
+    return [(*projection.residualise(Xr, yr), sr) for Xr, yr, sr in parts]
 
 
 def _objective(spectrum, criterion, fold_curve, fit_intercept):

@@ -44,6 +44,24 @@ def effective_dof(spectrum, alpha):
     return spectrum.d2.size - _shrink_sums(spectrum, alpha, 1)[0]
 
 
+def _free_terms(spectrum, fit_intercept):
+    """(count, leverage (n,) or 0, log det) of the unpenalised columns.
+
+    The intercept alone (``fit_intercept``), or the columns recorded in
+    ``spectrum.free`` when features of penalty factor 0 were projected out
+    with it.
+    """
+    free = spectrum.free
+    if free is not None:
+        return free.count, free.leverage, free.log_det
+    if not fit_intercept:
+        return 0, 0.0, 0.0
+    leverage = (
+        None if spectrum.sqrt_sw is None else spectrum.sqrt_sw**2 / spectrum.sw_sum
+    )
+    return 1, leverage, float(np.log(spectrum.sw_sum))
+
+
 def gcv(spectrum, alpha, fit_intercept):
     """Generalised cross-validation with S = Σ s_i playing n (frequency weights).
 
@@ -54,7 +72,7 @@ def gcv(spectrum, alpha, fit_intercept):
     sw_sum = spectrum.sw_sum
     # 1 − (df + 1)/S with df = r − Σ shrink, written without the cancellation
     # that ruins it near interpolation (S − 1 = r, λ → 0).
-    free = sw_sum - spectrum.d2.size - (1.0 if fit_intercept else 0.0)
+    free = sw_sum - spectrum.d2.size - _free_terms(spectrum, fit_intercept)[0]
     shrink_total, shrunk = _shrink_sums(spectrum, alpha, 2)
     denominator = (free + shrink_total) / sw_sum
     rss = spectrum.resid_ss + shrunk
@@ -80,9 +98,9 @@ def loo(spectrum, alpha, fit_intercept):
     n_samples, rank = U.shape
     n_targets = z.shape[1]
     n_alpha = alpha.shape[1]
-    intercept_leverage = (
-        (spectrum.sqrt_sw**2 / spectrum.sw_sum)[:, None, None] if fit_intercept else 0.0
-    )
+    intercept_leverage = np.asarray(_free_terms(spectrum, fit_intercept)[1])
+    if intercept_leverage.ndim:
+        intercept_leverage = intercept_leverage[:, None, None]
     values = np.empty((alpha.shape[0], n_targets))
     block = max(1, _LOO_BLOCK_ENTRIES // (n_samples * n_targets))
     for start in range(0, alpha.shape[0], block):
@@ -113,21 +131,22 @@ def log_evidence(spectrum, alpha, fit_intercept):
     counts as two rows), so ``N = S``. With ``Q = ‖ỹ⊥‖² + Σ z_j² alpha/(d_j² +
     alpha)``, ``ν = N − 1`` (``N`` without intercept) and ``σ̂² = Q/ν``:
     ``log p = −(ν/2)·(log(2π σ̂²) + 1) − ½ Σ log(1 + d_j²/alpha) − ½ log S``
-    (the last term only with an intercept).
+    (the last term only with an intercept). With unpenalised features
+    projected out too (``spectrum.free``), ν = N − rank(Q) and the last term is
+    ``−½ log pdet(QᵀSQ)``, Q the intercept column and those features.
     """
-    nu = spectrum.sw_sum - (1.0 if fit_intercept else 0.0)
+    count, _, free_log_det = _free_terms(spectrum, fit_intercept)
+    nu = spectrum.sw_sum - count
     q = spectrum.resid_ss + _shrink_sums(spectrum, alpha, 1)[1]
     log_det = np.sum(np.log1p(spectrum.d2[None, :, None] / alpha[:, None, :]), axis=1)
     with np.errstate(divide="ignore"):
         value = -0.5 * nu * (np.log(2 * np.pi * q / nu) + 1.0) - 0.5 * log_det
-    if fit_intercept:
-        value -= 0.5 * np.log(spectrum.sw_sum)
-    return value
+    return value - 0.5 * free_log_det
 
 
 def noise_variance(spectrum, alpha, fit_intercept):
     """σ̂² = Q/ν at alpha (k,), the evidence's profiled noise variance."""
-    nu = spectrum.sw_sum - (1.0 if fit_intercept else 0.0)
+    nu = spectrum.sw_sum - _free_terms(spectrum, fit_intercept)[0]
     shrink = alpha[None, :] / (spectrum.d2[:, None] + alpha[None, :])
     return (spectrum.resid_ss + np.sum(shrink * spectrum.z_squared, axis=0)) / nu
 

@@ -528,3 +528,163 @@ def test_one_standard_error_rule_needs_folds():
     with pytest.raises(ValueError, match="selection='1se' needs k-fold"):
         AdaptiveRidge(selection="1se").fit(X, y)
     assert not hasattr(AdaptiveRidge().fit(X, y), "lam_1se_")
+
+
+# -- penalty factors ----------------------------------------------------------------
+
+
+RIDGE_FACTORS = np.array([1.0, 0.2, 3.0, 1.0, 0.5, 8.0])
+
+
+def test_penalty_factor_is_the_written_objective():
+    from .reference import minimise_objective
+
+    X, y, sw = _data(weighted=True)
+    model = AdaptiveRidge(lam=0.05, penalty_factor=RIDGE_FACTORS).fit(X, y, sw)
+    coef, intercept = minimise_objective(
+        X, y, l2=0.05 * RIDGE_FACTORS, sample_weight=sw
+    )
+    assert_allclose(model.coef_, coef[0], rtol=1e-6, atol=1e-8)
+    assert_allclose(model.intercept_, intercept[0], rtol=1e-6)
+    sparse = AdaptiveRidge(lam=0.05, penalty_factor=RIDGE_FACTORS).fit(
+        sp.csr_matrix(X), y, sw
+    )
+    assert_allclose(sparse.coef_, model.coef_, rtol=1e-10)
+
+
+def test_penalty_factor_gcv_and_posterior_against_explicit_matrices():
+    X, y, _ = _data(n=50)
+    model = AdaptiveRidge(criterion="evidence", penalty_factor=RIDGE_FACTORS).fit(X, y)
+    n = len(y)
+    Xc = X - X.mean(axis=0)
+    alpha = n * model.lam_
+    Sigma = np.linalg.inv(Xc.T @ Xc + alpha * np.diag(RIDGE_FACTORS))
+    assert_allclose(model.coef_, Sigma @ Xc.T @ (y - y.mean()), rtol=1e-8)
+    rows = X[:5]
+    _, std = model.predict(rows, return_std=True)
+    quad = np.einsum("ij,jk,ik->i", rows - X.mean(0), Sigma, rows - X.mean(0))
+    expected = np.sqrt(model.noise_variance_ * (1 + 1 / n + quad))
+    assert_allclose(std, expected, rtol=1e-8)
+
+    def gcv(lam):
+        hat = Xc @ np.linalg.solve(Xc.T @ Xc + n * lam * np.diag(RIDGE_FACTORS), Xc.T)
+        residual = (y - y.mean()) - hat @ (y - y.mean())
+        return np.mean(residual**2) / (1 - (np.trace(hat) + 1) / n) ** 2
+
+    chosen = AdaptiveRidge(penalty_factor=RIDGE_FACTORS).fit(X, y)
+    best = minimize_scalar(
+        lambda t: gcv(np.exp(t)),
+        bounds=(-12, 6),
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
+    assert chosen.lam_ == pytest.approx(np.exp(best.x), rel=1e-4)
+
+
+def test_penalty_factor_partial_fit_equals_fit():
+    X, y, _ = _data(n=60)
+    whole = AdaptiveRidge(penalty_factor=RIDGE_FACTORS).fit(X, y)
+    chunks = AdaptiveRidge(penalty_factor=RIDGE_FACTORS)
+    for rows in np.array_split(np.arange(60), 3):
+        chunks.partial_fit(X[rows], y[rows])
+    assert_allclose(chunks.coef_, whole.coef_, rtol=1e-6)  # λ searched to 1e-7
+
+
+ZERO_FACTORS = np.array([1.0, 0.0, 3.0, 1.0, 0.0, 0.5])
+
+
+def _augmented(X, factors):
+    """A = [1, X] and D = diag(0, f): ridge with the intercept (and f = 0) free."""
+    return np.column_stack([np.ones(len(X)), X]), np.diag(np.r_[0.0, factors])
+
+
+def test_zero_penalty_factor_is_the_written_objective():
+    from .reference import minimise_objective
+
+    X, y, sw = _data(weighted=True, k=2)
+    model = AdaptiveRidge(lam=0.3, penalty_factor=ZERO_FACTORS).fit(X, y, sw)
+    for target in range(2):
+        coef, intercept = minimise_objective(
+            X, y[:, target], l2=0.3 * ZERO_FACTORS, sample_weight=sw
+        )
+        assert_allclose(model.coef_[target], coef[0], rtol=1e-6, atol=1e-8)
+        assert_allclose(model.intercept_[target], intercept[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("criterion", ["gcv", "loo"])
+def test_zero_penalty_factor_criteria_against_the_hat_matrix(criterion):
+    X, y, _ = _data(n=40)
+    model = AdaptiveRidge(criterion=criterion, penalty_factor=ZERO_FACTORS).fit(X, y)
+    A, D = _augmented(X, ZERO_FACTORS)
+    n = len(y)
+
+    def value(lam):
+        hat = A @ np.linalg.solve(A.T @ A + n * lam * D, A.T)
+        residual = y - hat @ y
+        if criterion == "gcv":
+            return np.mean(residual**2) / (1 - np.trace(hat) / n) ** 2
+        return np.mean((residual / (1 - np.diag(hat))) ** 2)
+
+    assert model.criterion_value_ == pytest.approx(value(model.lam_), rel=1e-9)
+    best = minimize_scalar(
+        lambda t: value(np.exp(t)),
+        bounds=(np.log(model.lam_) - 3, np.log(model.lam_) + 3),
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
+    assert model.lam_ == pytest.approx(np.exp(best.x), rel=1e-4)
+
+
+def test_zero_penalty_factor_evidence_and_spread_against_direct_formulas():
+    X, y, _ = _data(n=40)
+    model = AdaptiveRidge(criterion="evidence", penalty_factor=ZERO_FACTORS).fit(X, y)
+    n, alpha = len(y), len(y) * model.lam_
+    Q = np.column_stack([np.ones(n), X[:, ZERO_FACTORS == 0]])
+    P = X[:, ZERO_FACTORS > 0]
+    f = ZERO_FACTORS[ZERO_FACTORS > 0]
+    # y ~ N(Qγ, σ²C), C = I + P diag(1/f) Pᵀ/α, γ flat, σ² profiled out.
+    C = np.eye(n) + P @ np.diag(1 / f) @ P.T / alpha
+    Ci = np.linalg.inv(C)
+    QCQ = Q.T @ Ci @ Q
+    R = y @ (Ci - Ci @ Q @ np.linalg.solve(QCQ, Q.T @ Ci)) @ y
+    nu = n - Q.shape[1]
+    direct = (
+        -0.5 * nu * (np.log(2 * np.pi * R / nu) + 1)
+        - 0.5 * np.linalg.slogdet(C)[1]
+        - 0.5 * np.linalg.slogdet(QCQ)[1]
+    )
+    assert model.criterion_value_ == pytest.approx(direct, rel=1e-9)
+    assert model.noise_variance_ == pytest.approx(R / nu, rel=1e-9)
+    A, D = _augmented(X, ZERO_FACTORS)
+    rows = np.column_stack([np.ones(4), X[:4] + 0.3])
+    covariance = np.linalg.inv(A.T @ A + alpha * D)
+    expected = np.sqrt(
+        model.noise_variance_ * (1 + np.einsum("ij,jk,ik->i", rows, covariance, rows))
+    )
+    assert_allclose(model.predict(X[:4] + 0.3, return_std=True)[1], expected, rtol=1e-8)
+
+
+def test_zero_penalty_factor_kfold_against_refits():
+    from sklearn_l2x import ElasticNet
+
+    X, y, sw = _data(n=60, weighted=True)
+    folds = list(KFold(4, shuffle=True, random_state=1).split(X))
+    model = AdaptiveRidge(cv=folds, penalty_factor=ZERO_FACTORS).fit(X, y, sw)
+    total = 0.0
+    for train, test in folds:
+        fit = ElasticNet(
+            lam=model.alpha_ / sw[train].sum(),
+            l1_ratio=0.0,
+            penalty_factor=ZERO_FACTORS,
+            tol=1e-14,
+        ).fit(X[train], y[train], sw[train])
+        total += np.sum(sw[test] * (y[test] - fit.predict(X[test])) ** 2)
+    assert model.criterion_value_ == pytest.approx(total / sw.sum(), rel=1e-7)
+
+
+def test_zero_penalty_factor_is_refused_where_rows_are_not_kept():
+    X, y, _ = _data()
+    with pytest.raises(ValueError, match="penalty_factor values of 0.*partial_fit"):
+        AdaptiveRidge(penalty_factor=ZERO_FACTORS).partial_fit(X, y)
+    with pytest.raises(ValueError, match="groups"):
+        AdaptiveRidge(penalty_factor=ZERO_FACTORS, groups=[0, 0, 0, 1, 1, 1]).fit(X, y)

@@ -32,6 +32,26 @@ _RANK_RTOL = np.finfo(np.float64).eps
 
 
 @dataclass
+class FreeColumns:
+    """Unpenalised columns Q (the intercept and features of penalty factor 0)
+    projected out of the design before it was decomposed.
+
+    Attributes
+    ----------
+    count : int
+        rank of Q (its degrees of freedom, 1 for the intercept alone).
+    leverage : ndarray of shape (n,)
+        ``s_i q_iᵀ(QᵀSQ)⁺q_i``, the hat-matrix diagonal of the projection.
+    log_det : float
+        ``log pdet(QᵀSQ)``, the evidence's term for Q's flat prior.
+    """
+
+    count: int
+    leverage: np.ndarray
+    log_det: float
+
+
+@dataclass
 class Spectrum:
     """The spectrum of the weighted, centred design and what ridge needs of it.
 
@@ -74,6 +94,7 @@ class Spectrum:
     sqrt_sw: np.ndarray | None = None
     y_tilde: np.ndarray | None = None
     design: object = None
+    free: "FreeColumns | None" = None
 
     @cached_property
     def z(self):
