@@ -18,12 +18,9 @@ from ._validation import check_factors, warn_not_converged
 __all__ = ["ElasticNet", "elastic_net_path"]
 
 
-CD_EPOCHS = "coordinate-descent epochs"  # what max_iter counts here
-
-
-def warn_if_not_converged(name, infos, tol, max_iter):
-    """The shared ConvergenceWarning, for coordinate-descent fits and paths."""
-    warn_not_converged(name, infos, tol, max_iter, CD_EPOCHS)
+def warn_if_not_converged(name, infos, tol, max_iter, problem):
+    """The shared ConvergenceWarning, naming what ``max_iter`` counted."""
+    warn_not_converged(name, infos, tol, max_iter, problem.steps)
 
 
 #: Parameters shared by ElasticNet and ElasticNetCV.
@@ -113,7 +110,7 @@ def elastic_net_path(
     )
     grid = lam_grid(problem.lam_max(l1_ratio, positive), lams, n_lams, eps, "l1_ratio")
     path = problem.path(grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive)
-    warn_if_not_converged("elastic_net_path", path.infos, tol, max_iter)
+    warn_if_not_converged("elastic_net_path", path.infos, tol, max_iter, problem)
     coefs, intercepts = path.coefs.astype(X.dtype), path.intercepts.astype(X.dtype)
     if problem.single:
         coefs, intercepts = coefs[:, 0, :], intercepts[:, 0]
@@ -143,7 +140,9 @@ class _ElasticNetBase(_LinearRegressor):
             positive=self.positive,
         )
         self._set_solution(problem, W, infos, dtype)
-        warn_if_not_converged(type(self).__name__, infos, self.tol, self.max_iter)
+        warn_if_not_converged(
+            type(self).__name__, infos, self.tol, self.max_iter, problem
+        )
         return self
 
     def _set_solution(self, problem, W, infos, dtype):

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.model_selection import check_cv
 
 from ._cv import cross_validate, summarise, weighted_mse
-from ._elastic_net import CD_EPOCHS, ELASTIC_NET_CONSTRAINTS, _ElasticNetBase
+from ._elastic_net import ELASTIC_NET_CONSTRAINTS, _ElasticNetBase
 from ._regression import validate_regression
 from ._selection import lam_grid, mix_values
 from ._sklearn_compat import Interval, StrOptions, fit_context
@@ -183,7 +183,7 @@ class ElasticNetCV(_ElasticNetBase):
             sample_weight,
             folds,
             n_jobs=self.n_jobs,
-            convergence=(type(self).__name__, self.tol, self.max_iter, CD_EPOCHS),
+            convergence=(type(self).__name__, self.tol, self.max_iter, problem.steps),
         )
         summary = summarise(
             settings, scores, choice, self.selection, not np.isscalar(self.l1_ratio)

@@ -16,7 +16,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._problem import logistic_problem
+from ._problem import PROX_NEWTON_STEPS, logistic_problem
 from ._sklearn_compat import fit_context
 from ._validation import check_sample_weight, warn_not_converged
 
@@ -83,9 +83,6 @@ def build_problem(X, y, sample_weight, class_weight, penalty, fit_intercept, nam
     classes, Y = encode_classes(y, name)
     weights = effective_weights(classes, y, sample_weight, class_weight, X)
     return classes, logistic_problem(X, Y, weights, penalty, fit_intercept)
-
-
-PROX_NEWTON_STEPS = "proximal Newton steps"
 
 
 class _LogisticLinearModel(ClassifierMixin, BaseEstimator):

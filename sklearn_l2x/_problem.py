@@ -33,6 +33,10 @@ from ._validation import warn_not_converged
 _FULL_GRAM_MAX_FEATURES = 4096
 
 
+# What max_iter counts, named in ConvergenceWarnings.
+PROX_NEWTON_STEPS = "proximal Newton steps"
+CD_EPOCHS = "coordinate-descent epochs"
+
 # The null model with free rows (the start of every fit and path) is solved to
 # this relative gap: far below any tol asked of a fit.
 _NULL_MODEL_TOL = 1e-12
@@ -250,6 +254,11 @@ class ElasticNetProblem:
         if self._column_norms is None:
             self._column_norms = self.design.column_squared_norms()
         return self._column_norms
+
+    @property
+    def steps(self):
+        """What ``max_iter`` counts for this problem's solver (for warnings)."""
+        return PROX_NEWTON_STEPS if self.weighted is not None else CD_EPOCHS
 
     def _weighted_penalty(self, lam, l1_ratio, positive):
         penalty = self.weighted.penalty
