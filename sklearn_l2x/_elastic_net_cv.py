@@ -7,7 +7,7 @@ from sklearn.model_selection import check_cv
 
 from ._cv import cross_validate, summarise, weighted_mse
 from ._elastic_net import ELASTIC_NET_CONSTRAINTS, _ElasticNetBase
-from ._regression import validate_regression
+from ._regression import validate_cv_regression
 from ._selection import lam_grid, mix_values
 from ._sklearn_compat import Interval, StrOptions, fit_context
 
@@ -153,12 +153,7 @@ class ElasticNetCV(_ElasticNetBase):
         self : ElasticNetCV
             The fitted estimator.
         """
-        X, y, sample_weight = validate_regression(self, X, y, sample_weight)
-        if X.shape[0] < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least 2 samples to cross-validate, "
-                f"got n_samples = {X.shape[0]}."
-            )
+        X, y, sample_weight = validate_cv_regression(self, X, y, sample_weight)
         mixes = mix_values(self.l1_ratio, "l1_ratio", open_at_zero=True)
         problem = self._problem(X, y, sample_weight)
         settings = [

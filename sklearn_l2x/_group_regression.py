@@ -18,7 +18,11 @@ from ._group_logistic import (
 )
 from ._logistic import PROX_NEWTON_STEPS
 from ._problem import certified_path, regression_problem
-from ._regression import _LinearRegressor, validate_regression
+from ._regression import (
+    _LinearRegressor,
+    validate_cv_regression,
+    validate_regression,
+)
 from ._selection import count_or_values_grid, mix_values
 from ._sklearn_compat import (
     Interval,
@@ -471,12 +475,7 @@ active_groups_, n_features_in_, feature_names_in_
         self : GroupL2RegressionCV
             The fitted estimator.
         """
-        X, y, sample_weight = validate_regression(self, X, y, sample_weight)
-        if X.shape[0] < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least 2 samples to cross-validate, "
-                f"got n_samples = {X.shape[0]}."
-            )
+        X, y, sample_weight = validate_cv_regression(self, X, y, sample_weight)
         structure = self._penalty_structure(X.shape[1])
         settings = [
             (mix, self._grid(X, y, sample_weight, mix, structure), structure)

@@ -32,6 +32,17 @@ def validate_regression(estimator, X, y, sample_weight, reset=True):
     return X, np.asarray(y, dtype=np.float64), sample_weight
 
 
+def validate_cv_regression(estimator, X, y, sample_weight):
+    """:func:`validate_regression`, and at least two rows to split into folds."""
+    X, y, sample_weight = validate_regression(estimator, X, y, sample_weight)
+    if X.shape[0] < 2:
+        raise ValueError(
+            f"{type(estimator).__name__} needs at least 2 samples to cross-validate, "
+            f"got n_samples = {X.shape[0]}."
+        )
+    return X, y, sample_weight
+
+
 class _LinearRegressor(RegressorMixin, BaseEstimator):
     """``X coef_ᵀ + intercept_`` for one target (1-D coef_) or several."""
 
