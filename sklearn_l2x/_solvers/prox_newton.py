@@ -352,6 +352,21 @@ def _fista(g, H, penalty, W, max_inner, tol):
     return Z - W
 
 
+# X @ W is formed from the columns of W's non-zero rows when they are at most
+# this share of all columns (gathering them costs less than the full product).
+_SUPPORT_SHARE = 0.5
+
+
+def _linear_predictor(X, W):
+    """``X @ W``, from the support of W when it is small (W is sparse by rows)."""
+    rows = np.flatnonzero(np.any(W != 0, axis=1))
+    if rows.size > _SUPPORT_SHARE * W.shape[0]:
+        return np.asarray(X @ W)
+    if rows.size == 0:
+        return np.zeros((X.shape[0], W.shape[1]))
+    return np.asarray(X[:, rows] @ W[rows])
+
+
 def _working_design(X, columns, fit_intercept):
     """The working set's columns X_ws and X_aug = [X_ws, 1], sharing memory.
 
@@ -522,7 +537,7 @@ class ProxNewton:
             )
         hint = gradient_hint
         while True:
-            eta_w = np.asarray(self.X @ W)
+            eta_w = _linear_predictor(self.X, W)
             if hint is not None:
                 # Along a path, the last solution's gradient ranks the
                 # violators well enough for the first working set: the first
