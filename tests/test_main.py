@@ -26,3 +26,10 @@ def test_help_explains_the_options():
     )
     assert "--plots DIR" in result.stdout
     assert "--only" in result.stdout
+
+
+def test_tour_group_regression_section(capsys):
+    assert main(["--only", "group-regression"]) == 0
+    report = capsys.readouterr().out
+    assert "sparse-group (l1_ratio=0.8), 1-SE λ" in report
+    assert "LassoCV" in report
