@@ -33,6 +33,15 @@ from bench_elastic_net import make_regression_problem  # noqa: E402
 from bench_group_logistic import make_problem  # noqa: E402
 
 
+def _grid_of(estimator, size):
+    """``lams=size``, or ``n_lams=size`` for revisions before lams took a count."""
+    import inspect
+
+    if "n_lams" in inspect.signature(estimator).parameters:
+        return {"n_lams": size}
+    return {"lams": size}
+
+
 def extract(revision, folder):
     """The package at ``revision`` as the importable package ``l2x_base``."""
     archive = subprocess.run(
@@ -94,7 +103,9 @@ def cases(pkg):
     out.append(
         (
             "ElasticNetCV 5000x500 (cv 5, 50)",
-            lambda: pkg.ElasticNetCV(n_lams=50, cv=5).fit(Xr, yr),
+            lambda: pkg.ElasticNetCV(**_grid_of(pkg.ElasticNetCV, 50), cv=5).fit(
+                Xr, yr
+            ),
         )
     )
     rng = np.random.default_rng(0)

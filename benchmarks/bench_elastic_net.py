@@ -97,7 +97,7 @@ def sklearn_params(lam, l1_ratio, n):
 def single_lambda(kind, l1_ratio, fraction, repeat, peers):
     X, y = make_regression_problem(kind)
     n = X.shape[0]
-    lams, *_ = elastic_net_path(X, y, l1_ratio=l1_ratio, n_lams=1)
+    lams, *_ = elastic_net_path(X, y, l1_ratio=l1_ratio, lams=1)
     lam = fraction * lams[0]
     alpha, ratio = sklearn_params(lam, l1_ratio, n)
     rows = []
@@ -156,7 +156,7 @@ def path(kind, l1_ratio, n_lams, eps, tols):
     n = X.shape[0]
     start = time.perf_counter()
     lams, coefs, _, gaps = elastic_net_path(
-        X, y, l1_ratio=l1_ratio, n_lams=n_lams, eps=eps, tol=1e-8
+        X, y, l1_ratio=l1_ratio, lams=n_lams, eps=eps, tol=1e-8
     )
     ours_time = time.perf_counter() - start
     alphas, ratio = sklearn_params(lams, l1_ratio, n)
@@ -308,7 +308,7 @@ def first_fit_ratio(package):
         "from bench_elastic_net import make_regression_problem;"
         "from sklearn_l2x import elastic_net_path;"
         "X, y = make_regression_problem('dense_500x5000');"
-        f"lam = 0.1 * elastic_net_path(X, y, n_lams=1)[0][0]; {model}",
+        f"lam = 0.1 * elastic_net_path(X, y, lams=1)[0][0]; {model}",
         "make().fit(X, y)",
     )
 

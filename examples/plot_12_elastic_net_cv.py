@@ -29,7 +29,7 @@ mixes = [0.05, 0.2, 0.5, 0.8, 1.0]
 model = make_pipeline(
     PolynomialFeatures(2, interaction_only=True, include_bias=False),
     StandardScaler(),
-    ElasticNetCV(l1_ratio=mixes, n_lams=40, cv=5, n_jobs=2),
+    ElasticNetCV(l1_ratio=mixes, lams=40, cv=5, n_jobs=2),
 ).fit(X_train, y_train)
 cv = model[-1]
 print(

@@ -272,7 +272,7 @@ def _tour_enet_regression(mixes):
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.3, random_state=0
     )
-    ours = make_pipeline(StandardScaler(), ElasticNetCV(l1_ratio=mixes, n_lams=50))
+    ours = make_pipeline(StandardScaler(), ElasticNetCV(l1_ratio=mixes, lams=50))
     _, seconds = _timed(ours.fit, X_train, y_train)
     model = ours[-1]
     alpha, ratio = convert(

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._problem import ElasticNetProblem
 from ._regression import _LinearRegressor, validate_regression
-from ._selection import lam_grid
+from ._selection import count_or_values_grid
 from ._sklearn_compat import Interval, fit_context, validate_params
 from ._validation import check_factors, warn_not_converged
 
@@ -38,8 +38,7 @@ ELASTIC_NET_CONSTRAINTS = {
         "X": ["array-like", "sparse matrix"],
         "y": ["array-like"],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "lams": ["array-like", None],
-        "n_lams": [Interval(Integral, 1, None, closed="left")],
+        "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "eps": [Interval(Real, 0, 1, closed="neither")],
         "sample_weight": ["array-like", None],
         **ELASTIC_NET_CONSTRAINTS,
@@ -51,8 +50,7 @@ def elastic_net_path(
     y,
     *,
     l1_ratio=0.5,
-    lams=None,
-    n_lams=100,
+    lams=100,
     eps=1e-3,
     sample_weight=None,
     penalty_factor=None,
@@ -69,12 +67,10 @@ def elastic_net_path(
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
     l1_ratio : float in [0, 1], default=0.5
         The mix α.
-    lams : array-like, default=None
-        The λ values (sorted descending). None means ``n_lams`` values
-        log-spaced from ``lam_max`` (the smallest λ with all coefficients zero)
-        down to ``eps·lam_max``.
-    n_lams : int, default=100
-        Size of the automatic grid.
+    lams : int or array-like, default=100
+        Number of λ values, log-spaced from ``lam_max`` (the smallest λ with
+        all coefficients zero) down to ``eps·lam_max``, or the λ values
+        themselves (sorted descending).
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of the automatic grid.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -97,7 +93,7 @@ def elastic_net_path(
     >>> from sklearn.datasets import load_diabetes
     >>> from sklearn_l2x import elastic_net_path
     >>> X, y = load_diabetes(return_X_y=True)
-    >>> lams, coefs, intercepts, gaps = elastic_net_path(X, y, n_lams=5)
+    >>> lams, coefs, intercepts, gaps = elastic_net_path(X, y, lams=5)
     >>> [int((c != 0).sum()) for c in coefs]
     [0, 9, 10, 10, 10]
     >>> bool(gaps.max() <= 1e-8)
@@ -108,7 +104,9 @@ def elastic_net_path(
     problem = ElasticNetProblem(
         X, y, sample_weight, fit_intercept, many_fits=True, factors=factors
     )
-    grid = lam_grid(problem.lam_max(l1_ratio, positive), lams, n_lams, eps, "l1_ratio")
+    grid = count_or_values_grid(
+        problem.lam_max(l1_ratio, positive), lams, eps, "l1_ratio"
+    )
     path = problem.path(grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive)
     warn_if_not_converged("elastic_net_path", path.infos, tol, max_iter, problem)
     coefs, intercepts = path.coefs.astype(X.dtype), path.intercepts.astype(X.dtype)

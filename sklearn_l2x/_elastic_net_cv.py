@@ -8,7 +8,7 @@ from sklearn.model_selection import check_cv
 from ._cv import cross_validate, summarise, weighted_mse
 from ._elastic_net import ELASTIC_NET_CONSTRAINTS, _ElasticNetBase
 from ._regression import validate_cv_regression
-from ._selection import lam_grid, mix_values
+from ._selection import count_or_values_grid, mix_values
 from ._sklearn_compat import Interval, StrOptions, fit_context
 
 __all__ = ["ElasticNetCV"]
@@ -31,11 +31,9 @@ class ElasticNetCV(_ElasticNetBase):
     ----------
     l1_ratio : float or array-like of floats in (0, 1], default=0.5
         The mix α, or the values to choose it from.
-    lams : array-like, default=None
-        λ values to try (for every α). None means ``n_lams`` values
-        log-spaced from ``lam_max`` to ``eps·lam_max``.
-    n_lams : int, default=100
-        Size of the automatic grid.
+    lams : int or array-like, default=100
+        Number of λ values (log-spaced from each α's ``lam_max`` to
+        ``eps·lam_max``), or the values themselves (for every α).
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of the automatic grid.
     cv : int, cross-validation generator or iterable, default=None
@@ -89,7 +87,7 @@ class ElasticNetCV(_ElasticNetBase):
     >>> from sklearn.datasets import load_diabetes
     >>> from sklearn_l2x import ElasticNetCV
     >>> X, y = load_diabetes(return_X_y=True)
-    >>> model = ElasticNetCV(l1_ratio=[0.5, 0.9, 1.0], n_lams=30, cv=5).fit(X, y)
+    >>> model = ElasticNetCV(l1_ratio=[0.5, 0.9, 1.0], lams=30, cv=5).fit(X, y)
     >>> model.mse_path_.shape
     (3, 30, 5)
     >>> model.l1_ratio_
@@ -101,8 +99,7 @@ class ElasticNetCV(_ElasticNetBase):
     _parameter_constraints: dict = {
         **ELASTIC_NET_CONSTRAINTS,
         "l1_ratio": [Interval(Real, 0, 1, closed="right"), "array-like"],
-        "lams": ["array-like", None],
-        "n_lams": [Interval(Integral, 1, None, closed="left")],
+        "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "eps": [Interval(Real, 0, 1, closed="neither")],
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
@@ -113,8 +110,7 @@ class ElasticNetCV(_ElasticNetBase):
         self,
         *,
         l1_ratio=0.5,
-        lams=None,
-        n_lams=100,
+        lams=100,
         eps=1e-3,
         cv=None,
         n_jobs=None,
@@ -132,7 +128,6 @@ class ElasticNetCV(_ElasticNetBase):
         self.max_iter = max_iter
         self.positive = positive
         self.lams = lams
-        self.n_lams = n_lams
         self.eps = eps
         self.cv = cv
         self.n_jobs = n_jobs
@@ -159,10 +154,9 @@ class ElasticNetCV(_ElasticNetBase):
         settings = [
             (
                 mix,
-                lam_grid(
+                count_or_values_grid(
                     problem.lam_max(mix, self.positive),
                     self.lams,
-                    self.n_lams,
                     self.eps,
                     "l1_ratio",
                 ),

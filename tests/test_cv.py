@@ -46,7 +46,7 @@ def _estimators():
     groups = [0, 0, 1, 1, 2, 2, 3, 3]
     return [
         pytest.param(
-            ElasticNetCV(l1_ratio=[0.5, 1.0], n_lams=8, tol=1e-10),
+            ElasticNetCV(l1_ratio=[0.5, 1.0], lams=8, tol=1e-10),
             _regression,
             "mse_path_",
             id="ElasticNetCV",

@@ -51,7 +51,7 @@ def _cv_estimators():
     Xr, yr = make_regression(n_samples=120, n_features=15, noise=3, random_state=1)
     return [
         (
-            ElasticNetCV(l1_ratio=[0.5, 1.0], n_lams=10, cv=KFold(3)),
+            ElasticNetCV(l1_ratio=[0.5, 1.0], lams=10, cv=KFold(3)),
             Xr,
             yr,
             "mse_path_",

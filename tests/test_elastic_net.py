@@ -50,7 +50,7 @@ def _problem(n=60, p=25, n_targets=None, seed=0, offset=3.0):
 def _lam(X, y, l1_ratio, fraction=0.2, sample_weight=None):
     """A λ that keeps some but not all features: a fraction of lam_max."""
     lams, *_ = elastic_net_path(
-        X, y, l1_ratio=l1_ratio, n_lams=1, sample_weight=sample_weight
+        X, y, l1_ratio=l1_ratio, lams=1, sample_weight=sample_weight
     )
     return fraction * lams[0]
 
@@ -304,7 +304,7 @@ def test_path_equals_sklearn_enet_path():
     X, y = _problem(seed=9)
     l1_ratio = 0.6
     lams, coefs, intercepts, gaps = elastic_net_path(
-        X, y, l1_ratio=l1_ratio, n_lams=12, tol=1e-13
+        X, y, l1_ratio=l1_ratio, lams=12, tol=1e-13
     )
     assert np.all(np.diff(lams) < 0)
     assert np.all(coefs[0] == 0)  # lam_max: everything zero ...
@@ -336,7 +336,7 @@ def test_cv_equals_sklearn_elastic_net_cv():
     X, y = _problem(n=80, p=30, seed=12)
     cv = KFold(4, shuffle=True, random_state=0)
     l1_ratios = [0.4, 0.9]
-    ours = ElasticNetCV(l1_ratio=l1_ratios, n_lams=15, cv=cv, tol=1e-12).fit(X, y)
+    ours = ElasticNetCV(l1_ratio=l1_ratios, lams=15, cv=cv, tol=1e-12).fit(X, y)
     # scikit-learn on the same grids (each converted with its own mix).
     converted = [
         convert(
@@ -367,8 +367,8 @@ def test_cv_equals_sklearn_elastic_net_cv():
 
 def test_cv_is_the_same_in_parallel():
     X, y = _problem(n=60, p=20, seed=13)
-    one = ElasticNetCV(l1_ratio=[0.5, 1.0], n_lams=8, cv=3).fit(X, y)
-    two = ElasticNetCV(l1_ratio=[0.5, 1.0], n_lams=8, cv=3, n_jobs=2).fit(X, y)
+    one = ElasticNetCV(l1_ratio=[0.5, 1.0], lams=8, cv=3).fit(X, y)
+    two = ElasticNetCV(l1_ratio=[0.5, 1.0], lams=8, cv=3, n_jobs=2).fit(X, y)
     assert_array_equal(one.mse_path_, two.mse_path_)
     assert_array_equal(one.coef_, two.coef_)
 
@@ -422,7 +422,7 @@ def test_constant_target_gives_zero_coefficients():
     X, _ = _problem(n=20, p=3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        model = ElasticNetCV(n_lams=5, cv=3).fit(X, np.full(20, 4.0))
+        model = ElasticNetCV(lams=5, cv=3).fit(X, np.full(20, 4.0))
     assert_array_equal(model.coef_, 0.0)
     assert model.intercept_ == pytest.approx(4.0)
 
@@ -456,8 +456,8 @@ def test_float32_path_and_cv(sparse):
     X, y = _problem(n=60, p=20)
     X32 = X.astype(np.float32)
     X32 = sp.csc_matrix(X32) if sparse else X32
-    lams, coefs, _, _ = elastic_net_path(X32, y, n_lams=5)
+    lams, coefs, _, _ = elastic_net_path(X32, y, lams=5)
     reference = elastic_net_path(X, y, lams=lams)[1]
     assert_allclose(coefs, reference, atol=1e-4)
-    model = ElasticNetCV(n_lams=5, cv=3).fit(X32, y)
+    model = ElasticNetCV(lams=5, cv=3).fit(X32, y)
     assert model.coef_.dtype == np.float32

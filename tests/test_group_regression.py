@@ -227,7 +227,7 @@ def _cv_cases():
     labels = (y > np.median(y)).astype(int)
     return [
         (GroupL2RegressionCV(GROUPS, lams=12, cv=5), X, y),
-        (ElasticNetCV(n_lams=12, cv=5), X, y),
+        (ElasticNetCV(lams=12, cv=5), X, y),
         (GroupL2LogisticRegressionCV(GROUPS, lams=12, cv=5), X, labels),
         (ElasticNetClassifierCV(lams=12, cv=5), X, labels),
     ]

@@ -49,7 +49,7 @@ SINGLE = [
 ]
 CV = [
     (
-        lambda folds: ElasticNetCV(l1_ratio=[0.5, 1.0], n_lams=6, cv=folds, tol=1e-10),
+        lambda folds: ElasticNetCV(l1_ratio=[0.5, 1.0], lams=6, cv=folds, tol=1e-10),
         _regression,
     ),
     (

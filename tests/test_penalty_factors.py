@@ -129,7 +129,7 @@ def test_lam_max_with_unpenalised_features(positive):
     X, y = _data(seed=4)
     free = FACTORS == 0
     lams, *_ = elastic_net_path(
-        X, y, l1_ratio=0.7, penalty_factor=FACTORS, positive=positive, n_lams=2
+        X, y, l1_ratio=0.7, penalty_factor=FACTORS, positive=positive, lams=2
     )
 
     def make(lam):
@@ -175,12 +175,12 @@ def test_group_lam_max_with_an_unpenalised_group():
 
 def test_cv_estimators_pass_the_factors_to_every_fold():
     X, y = _data(seed=6)
-    cv = ElasticNetCV(l1_ratio=0.5, n_lams=6, cv=3, penalty_factor=FACTORS).fit(X, y)
+    cv = ElasticNetCV(l1_ratio=0.5, lams=6, cv=3, penalty_factor=FACTORS).fit(X, y)
     refit = ElasticNet(
         lam=cv.lam_, l1_ratio=0.5, penalty_factor=FACTORS, tol=cv.tol
     ).fit(X, y)
     assert_allclose(cv.coef_, refit.coef_, atol=1e-6)
-    plain = ElasticNetCV(l1_ratio=0.5, n_lams=6, cv=3).fit(X, y)
+    plain = ElasticNetCV(l1_ratio=0.5, lams=6, cv=3).fit(X, y)
     assert not np.allclose(cv.mse_path_, plain.mse_path_)
 
 

@@ -46,7 +46,7 @@ NAN = float("nan")
         (lambda: lam_max(X, Y, group_ratio=-0.5), "group_ratio"),
         (lambda: lam_max(X, Y, fit_intercept="yes"), "fit_intercept"),
         (lambda: lam_max(X, Y, class_weight="equal"), "class_weight"),
-        (lambda: elastic_net_path(XR, YR, n_lams=0), "n_lams"),
+        (lambda: elastic_net_path(XR, YR, lams=0), "lams"),
         (lambda: elastic_net_path(XR, YR, eps=0), "eps"),
         (lambda: elastic_net_path(XR, YR, l1_ratio=1.5), "l1_ratio"),
         (lambda: elastic_net_path(XR, YR, max_iter=-5), "max_iter"),
@@ -109,13 +109,13 @@ def test_groups_by_column_name_survive_the_cv_estimator():
 
 
 def test_multi_target_path_and_cv_are_one_problem_per_target():
-    lams, coefs, intercepts, _ = elastic_net_path(XR, YR, n_lams=6, tol=1e-10)
+    lams, coefs, intercepts, _ = elastic_net_path(XR, YR, lams=6, tol=1e-10)
     assert coefs.shape == (6, 3, XR.shape[1])
     for k in range(3):
         _, single, single_b, _ = elastic_net_path(XR, YR[:, k], lams=lams, tol=1e-10)
         assert_allclose(coefs[:, k], single, atol=1e-6)
         assert_allclose(intercepts[:, k], single_b, atol=1e-6)
-    cv = ElasticNetCV(n_lams=6, cv=3, tol=1e-10).fit(XR, YR)
+    cv = ElasticNetCV(lams=6, cv=3, tol=1e-10).fit(XR, YR)
     assert cv.coef_.shape == (3, XR.shape[1])
     errors = [
         ElasticNetCV(lams=cv.lams_, cv=3, tol=1e-10).fit(XR, YR[:, k]).mse_path_
@@ -324,5 +324,5 @@ def test_float32_is_kept_by_the_path_functions():
     assert coefs.dtype == intercepts.dtype == np.float32
     reference = group_l2_logistic_path(X, Y, lams=lams)[1]
     assert_allclose(coefs, reference, rtol=1e-4, atol=1e-5)
-    lams, coefs, intercepts, _ = elastic_net_path(XR.astype(np.float32), YR, n_lams=4)
+    lams, coefs, intercepts, _ = elastic_net_path(XR.astype(np.float32), YR, lams=4)
     assert coefs.dtype == intercepts.dtype == np.float32

@@ -42,12 +42,10 @@ CALLS = {
     ).fit(X, Y),
     "group_l2_logistic_path": lambda: group_l2_logistic_path(X, Y, lams=3, max_iter=1),
     "ElasticNet": lambda: ElasticNet(lam=1e-3, max_iter=1, tol=1e-12).fit(XR, YR),
-    "ElasticNetCV": lambda: ElasticNetCV(n_lams=3, max_iter=1, tol=1e-12, cv=2).fit(
+    "ElasticNetCV": lambda: ElasticNetCV(lams=3, max_iter=1, tol=1e-12, cv=2).fit(
         XR, YR
     ),
-    "elastic_net_path": lambda: elastic_net_path(
-        XR, YR, n_lams=3, max_iter=1, tol=1e-12
-    ),
+    "elastic_net_path": lambda: elastic_net_path(XR, YR, lams=3, max_iter=1, tol=1e-12),
     "AdaptiveRidge": lambda: AdaptiveRidge().fit(XM, YM),
     "AdaptiveRidge.partial_fit": lambda: AdaptiveRidge().partial_fit(XM, YM),
 }
@@ -74,7 +72,7 @@ def test_warnings_point_at_the_callers_line(name):
     [
         (lambda n: GroupL2LogisticRegressionCV(lams=3, cv=2, n_jobs=n), (X, Y)),
         (lambda n: ElasticNetClassifierCV(lams=3, cv=2, n_jobs=n), (X, Y)),
-        (lambda n: ElasticNetCV(n_lams=3, cv=2, n_jobs=n, tol=1e-12), (XR, YR)),
+        (lambda n: ElasticNetCV(lams=3, cv=2, n_jobs=n, tol=1e-12), (XR, YR)),
     ],
 )
 def test_cv_warns_when_its_fold_paths_stop_early(make, data, n_jobs):
