@@ -8,7 +8,7 @@ problems those of :mod:`sklearn_l2x._problem`.
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.metrics import check_scoring
+from sklearn.metrics import check_scoring, log_loss
 from sklearn.model_selection import check_cv
 
 from ._cv import _rows, cross_validate, summarise
@@ -118,6 +118,20 @@ fit_intercept, tol, max_iter
     )
 
 
+def _neg_log_loss(estimator, X, y, sample_weight=None):
+    """Minus the (weighted) mean log-loss, over every class of the estimator.
+
+    scikit-learn's ``"neg_log_loss"`` infers the labels from the held-out
+    fold, and fails on a fold that holds one class only.
+    """
+    return -log_loss(
+        y,
+        estimator.predict_proba(X),
+        labels=estimator.classes_,
+        sample_weight=sample_weight,
+    )
+
+
 #: Parameters every logistic CV estimator adds to its penalty's.
 CV_CONSTRAINTS = {
     "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
@@ -205,7 +219,11 @@ class _LogisticCV(_LogisticLinearModel):
         mix, grid, structure = setting
         classes, problem = self._problem(*train, 1.0, mix, structure)
         path = problem.path(grid, tol=self.tol, max_iter=self.max_iter)
-        scorer = check_scoring(self, scoring=self.scoring)
+        scorer = (
+            _neg_log_loss
+            if self.scoring is None
+            else check_scoring(self, scoring=self.scoring)
+        )
         X_test, y_test, sw_test = test
         weights = {} if sw_test is None else {"sample_weight": sw_test}
         scores = [
@@ -264,7 +282,12 @@ class_weight, tol, max_iter, verbose
     cv : int, cross-validation generator or iterable, default=None
         Folds (None means 5-fold stratified).
     scoring : str or callable, default=None
-        Scorer (None means accuracy, the estimator's ``score``).
+        Scorer of the held-out folds. None means the mean log-loss
+        (``"neg_log_loss"``, weighted by the held-out sample weights): it
+        judges the probabilities the model is fitted for, and does not tie
+        over wide ranges of λ as accuracy does (scikit-learn's
+        ``LogisticRegressionCV`` moves to the same default). ``"accuracy"``
+        gives the previous behaviour.
     n_jobs : int, default=None
         Folds fitted in parallel (joblib; any backend, e.g. dask).
     refit : bool, default=True
@@ -382,7 +405,12 @@ verbose
     cv : int, cross-validation generator or iterable, default=None
         Folds (None means 5-fold stratified).
     scoring : str or callable, default=None
-        Scorer (None means accuracy).
+        Scorer of the held-out folds. None means the mean log-loss
+        (``"neg_log_loss"``, weighted by the held-out sample weights): it
+        judges the probabilities the model is fitted for, and does not tie
+        over wide ranges of λ as accuracy does (scikit-learn's
+        ``LogisticRegressionCV`` moves to the same default). ``"accuracy"``
+        gives the previous behaviour.
     n_jobs : int, default=None
         (α, fold) pairs fitted in parallel (joblib; any backend, e.g. dask).
     refit : bool, default=True

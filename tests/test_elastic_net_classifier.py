@@ -156,6 +156,7 @@ def test_cv_chooses_from_the_grid_and_is_the_same_in_parallel():
             for i, m in enumerate([0.3, 0.9])
         ],
         cv=cv,
+        scoring="neg_log_loss",
     ).fit(X, y)
     assert search.best_params_["lam"] == pytest.approx(one.lam_)
 
@@ -171,3 +172,32 @@ def test_bad_input_is_explained():
     model = ElasticNetClassifier().fit(X, labels)
     assert set(model.predict(X)) <= {"yes", "no"}
     assert_array_equal(X, copy)
+
+
+def test_default_cv_score_is_the_weighted_log_loss_even_on_one_class_folds():
+    from sklearn.metrics import accuracy_score, log_loss
+
+    X, y, _ = _data(2, seed=3)
+    order = np.argsort(y, kind="stable")
+    X, y = X[order], y[order]
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    n = len(y)
+    one_class = [np.arange(20), np.arange(n - 20, n)]  # each holds one class
+    folds = [(np.setdiff1d(np.arange(n), test), test) for test in one_class]
+    model = ElasticNetClassifierCV(lams=[0.05], cv=folds, tol=1e-12)
+    model.fit(X, y, sample_weight=sw)
+    accuracy = ElasticNetClassifierCV(lams=[0.05], cv=folds, scoring="accuracy")
+    accuracy.fit(X, y, sample_weight=sw)
+    for f, (train, test) in enumerate(folds):
+        fit = ElasticNetClassifier(lam=0.05, tol=1e-12)
+        fit.fit(X[train], y[train], sw[train])
+        expected = -log_loss(
+            y[test],
+            fit.predict_proba(X[test]),
+            labels=fit.classes_,
+            sample_weight=sw[test],
+        )
+        assert model.scores_[f, 0] == pytest.approx(expected, rel=1e-6)
+        assert accuracy.scores_[f, 0] == pytest.approx(
+            accuracy_score(y[test], fit.predict(X[test]), sample_weight=sw[test])
+        )
