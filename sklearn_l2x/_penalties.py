@@ -62,30 +62,27 @@ class Penalty(abc.ABC):
         """ρ with the ridge part written (ρ/2)‖W‖²: ρ = 2λ(1 − ratio)."""
         return 2.0 * self.lam * (1.0 - self.ratio)
 
+    @abc.abstractmethod
     def unpenalised_rows(self):
         """Mask (p,) of the rows on which the penalty is identically zero.
 
-        (λ = 0, or a unit of weight 0 without a ridge part.) The dual needs
-        ``X_uᵀU = 0`` on them; the duality gap projects its dual point so.
+        (λ = 0, or units with no term at all.) The dual needs ``X_uᵀU = 0`` on
+        them; the duality gap projects its dual point so.
         """
-        if self.ridge > 0:
-            return np.zeros(self.membership.shape[0], dtype=bool)
-        return (self.group_strength * self.weights == 0)[self.membership]
 
+    @abc.abstractmethod
     def free_rows(self):
-        """Mask (p,) of the rows the penalty leaves free at every λ (none here)."""
-        return np.zeros(self.membership.shape[0], dtype=bool)
+        """Mask (p,) of the rows the penalty leaves free at every λ > 0."""
 
+    @abc.abstractmethod
     def lam_max(self, gradient):
-        """Smallest λ with W = 0 optimal, given the loss gradient ``G`` at W = 0.
+        """Smallest λ with every penalised row of W zero optimal.
 
-        ``max_u N°(G_u)/(ratio·ω_u)``; inf when ``ratio == 0`` (a pure ridge
-        never zeroes every coefficient).
+        ``gradient`` is the loss gradient at the null model (zero on the free
+        rows); inf when ``ratio == 0`` (a pure ridge never zeroes every
+        coefficient). Without factors or an ℓ1 share inside units,
+        ``max_u N°(G_u)/(ratio·ω_u)``.
         """
-        if self.ratio == 0:
-            return np.inf
-        norms = self.group_norms(gradient) / self.weights
-        return float(norms.max(initial=0.0) / self.ratio)
 
     @abc.abstractmethod
     def value(self, W):
