@@ -5,7 +5,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.model_selection import check_cv
 
-from ._cv import cross_validate, summarise, weighted_mse
+from ._cv import weighted_mse
+from ._cv_estimator import _CrossValidatedLambda
 from ._elastic_net import ELASTIC_NET_CONSTRAINTS, _ElasticNetBase
 from ._regression import validate_cv_regression
 from ._selection import count_or_values_grid, mix_values
@@ -14,7 +15,7 @@ from ._sklearn_compat import Interval, StrOptions, fit_context
 __all__ = ["ElasticNetCV"]
 
 
-class ElasticNetCV(_ElasticNetBase):
+class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
     """ElasticNet with λ, and optionally the mix α, chosen by k-fold CV.
 
     For every α in ``l1_ratio`` the λ grid descends from that α's ``lam_max``
@@ -164,21 +165,13 @@ class ElasticNetCV(_ElasticNetBase):
             for mix in mixes
         ]
         folds = list(check_cv(self.cv).split(X, y))
-        scores, choice = cross_validate(
-            self._fold_scores,
+        self._choose(
             settings,
-            X,
-            y,
-            sample_weight,
+            (X, y, sample_weight),
             folds,
-            n_jobs=self.n_jobs,
-            convergence=(type(self).__name__, self.tol, self.max_iter, problem.steps),
+            steps=problem.steps,
+            mix_name="l1_ratio",
         )
-        summary = summarise(
-            settings, scores, choice, self.selection, not np.isscalar(self.l1_ratio)
-        )
-        for name, value in summary.attributes("l1_ratio").items():
-            setattr(self, name, value)
         # Held-out errors in scikit-learn's layout: (n_mix, n_lams, n_folds).
         self.mse_path_ = -np.swapaxes(self.scores_, -1, -2)
         start = np.zeros((X.shape[1], problem.n_targets))

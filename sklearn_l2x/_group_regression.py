@@ -10,7 +10,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.model_selection import check_cv
 
-from ._cv import cross_validate, summarise, weighted_mse
+from ._cv import weighted_mse
+from ._cv_estimator import _CrossValidatedLambda
 from ._group_logistic import (
     GROUP_LOGISTIC_CONSTRAINTS,
     GroupStructure,
@@ -341,7 +342,7 @@ class GroupL2Regression(_GroupL2RegressionModel):
         return self
 
 
-class GroupL2RegressionCV(_GroupL2RegressionModel):
+class GroupL2RegressionCV(_CrossValidatedLambda, _GroupL2RegressionModel):
     """GroupL2Regression with λ (and optionally group_ratio) chosen by k-fold CV.
 
     For every value of ``group_ratio`` and every fold, the whole λ path
@@ -482,25 +483,13 @@ active_groups_, n_features_in_, feature_names_in_
             for mix in mix_values(self.group_ratio, "group_ratio", False)
         ]
         folds = list(check_cv(self.cv).split(X, y))
-        scores, choice = cross_validate(
-            self._fold_scores,
+        summary = self._choose(
             settings,
-            X,
-            y,
-            sample_weight,
+            (X, y, sample_weight),
             folds,
-            n_jobs=self.n_jobs,
-            convergence=(
-                type(self).__name__,
-                self.tol,
-                self.max_iter,
-                PROX_NEWTON_STEPS,
-            ),
+            steps=PROX_NEWTON_STEPS,
+            mix_name="group_ratio",
         )
-        several = not np.isscalar(self.group_ratio)
-        summary = summarise(settings, scores, choice, self.selection, several)
-        for name, value in summary.attributes("group_ratio").items():
-            setattr(self, name, value)
         self.mse_path_ = -np.swapaxes(self.scores_, -1, -2)
         problem = self._problem(X, y, sample_weight, self.lam_, summary.mix, structure)
         W, b, info = problem.solve(self.lam_, chord=True, **self._solver_options())

@@ -11,7 +11,8 @@ import numpy as np
 from sklearn.metrics import check_scoring, log_loss
 from sklearn.model_selection import check_cv
 
-from ._cv import _rows, cross_validate, summarise
+from ._cv import _rows
+from ._cv_estimator import _CrossValidatedLambda
 from ._elastic_net_classifier import ELASTIC_LOGISTIC_CONSTRAINTS, _L1L2Penalised
 from ._group_logistic import (
     GROUP_FUNCTION_CONSTRAINTS,
@@ -144,7 +145,7 @@ CV_CONSTRAINTS = {
 }
 
 
-class _LogisticCV(_LogisticLinearModel):
+class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
     """λ (and the mix, when several are given) chosen by cross-validated paths.
 
     For every mix value and fold, the whole λ path (descending from the whole
@@ -185,26 +186,13 @@ class _LogisticCV(_LogisticLinearModel):
             )
             settings.append((mix, grid, structure))
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
-        scores, choice = cross_validate(
-            self._fold_scores,
+        summary = self._choose(
             settings,
-            X,
-            y,
-            sample_weight,
+            (X, y, sample_weight),
             folds,
-            n_jobs=self.n_jobs,
-            convergence=(
-                type(self).__name__,
-                self.tol,
-                self.max_iter,
-                PROX_NEWTON_STEPS,
-            ),
+            steps=PROX_NEWTON_STEPS,
+            mix_name=self._mix_name,
         )
-        summary = summarise(
-            settings, scores, choice, self.selection, not np.isscalar(mix_param)
-        )
-        for name, value in summary.attributes(self._mix_name).items():
-            setattr(self, name, value)
         mix = summary.mix
         if self.refit:
             fits = [(X, y, sample_weight)]
