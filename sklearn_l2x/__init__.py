@@ -6,6 +6,7 @@ exactly to and from scikit-learn's ``C``/``alpha`` and other libraries' strength
 """
 
 from . import conventions
+from ._adaptive_logistic import AdaptiveLogisticRegression
 from ._elastic_net import ElasticNet, elastic_net_path
 from ._elastic_net_classifier import ElasticNetClassifier
 from ._elastic_net_cv import ElasticNetCV
@@ -27,6 +28,7 @@ from .conventions import C_to_lambda, convert, lambda_to_C
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AdaptiveLogisticRegression",
     "AdaptiveRidge",
     "C_to_lambda",
     "GroupL2LogisticRegression",

@@ -6,7 +6,8 @@ from the linear predictor ``eta`` of shape (n, K):
 
 - ``value(eta)``: ``F(η) = (1/S) Σ_i s_i ℓ(y_i, η_i)``;
 - ``gradient(eta)``: ``R = ∂F/∂η`` (so ``∇_W = XᵀR``);
-- ``hessian_weights(eta)``: ``D`` with ``∂²F/∂η_i∂η_i = D_i`` (K×K);
+- ``hessian_weights(eta)``: ``D`` with ``∂²F/∂η_i∂η_i = D_i`` (K×K), and
+  ``hessian_parts(eta)``: the same as ``D_i = diag(a_i) − c_i c_iᵀ``;
 - ``intercept_terms(eta)``: gradient and Hessian in the intercepts (their sums
   over rows, without forming D);
 - ``null_intercept(fit_intercept)``: the optimal intercepts at ``W = 0``;
@@ -86,6 +87,16 @@ class Loss(abc.ABC):
     @abc.abstractmethod
     def hessian_weights(self, eta):
         """``D`` of shape (n, K, K): ``∂²F/∂η_i∂η_iᵀ``."""
+
+    def hessian_parts(self, eta):
+        """(a (n, K), c (n, K) or None) with ``D_i = diag(a_i) − c_i c_iᵀ``.
+
+        The structure lets a Hessian in the coefficients be formed from K
+        weighted Gram matrices and one rank-n update instead of K² products.
+        Default: D diagonal (None for c).
+        """
+        D = self.hessian_weights(eta)
+        return np.diagonal(D, axis1=1, axis2=2).copy(), None
 
     @abc.abstractmethod
     def intercept_terms(self, eta):
@@ -295,6 +306,11 @@ class Multinomial(_CrossEntropy):
         index = np.arange(p.shape[1])
         D[:, index, index] += p
         return self.scaled_sw[:, :, None] * D
+
+    def hessian_parts(self, eta):
+        """``a_i = (s_i/S) p_i``, ``c_i = √(s_i/S) p_i``."""
+        p = _softmax(eta)
+        return self.scaled_sw * p, np.sqrt(self.scaled_sw) * p
 
     def intercept_terms(self, eta):
         """Gradient and Hessian in the intercepts (sums over rows, no n×K×K)."""

@@ -15,7 +15,14 @@ from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.banded import BandedRidge
 from ._solvers.spectral import SufficientStats, decompose
 from ._solvers.unpenalised import Unpenalised
-from ._validation import check_factors, check_sample_weight, check_square_scale, warn
+from ._validation import (
+    check_factors,
+    check_lam_bounds,
+    check_sample_weight,
+    check_square_scale,
+    chosen_criterion,
+    warn,
+)
 
 __all__ = ["AdaptiveRidge"]
 
@@ -228,35 +235,14 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
 
     def _check_options(self):
         """Check what the constraints cannot; set ``criterion_``."""
-        if self.cv is not None and self.criterion not in (None, "kfold"):
-            raise ValueError(
-                f"cv selects k-fold cross-validation, which conflicts with "
-                f"criterion={self.criterion!r}; leave criterion=None (or 'kfold') "
-                "to use cv, or cv=None to use the criterion."
-            )
-        if self.criterion is not None:
-            self.criterion_ = self.criterion
-        else:
-            self.criterion_ = "gcv" if self.cv is None else "kfold"
+        self.criterion_ = chosen_criterion(self.criterion, self.cv, "gcv")
         if self.selection == "1se" and (self.criterion_ != "kfold" or self.lam):
             raise ValueError(
                 "selection='1se' needs k-fold cross-validation (cv=... or "
                 f"criterion='kfold', and lam=None); got criterion="
                 f"{self.criterion_!r}, lam={self.lam!r}."
             )
-        if self.lam_bounds is not None:
-            bounds = self.lam_bounds
-            if len(bounds) != 2 or not all(
-                isinstance(b, Real) and not isinstance(b, bool) for b in bounds
-            ):
-                raise ValueError(
-                    f"lam_bounds must be a pair of numbers (low, high), got {bounds!r}."
-                )
-            low, high = bounds
-            if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
-                raise ValueError(
-                    f"lam_bounds must satisfy 0 < low < high (finite), got {bounds!r}."
-                )
+        check_lam_bounds(self.lam_bounds)
 
     def _validate(self, X, y, sample_weight, reset):
         X, y = validate_data(

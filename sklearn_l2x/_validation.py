@@ -3,6 +3,7 @@
 import os
 import sys
 import warnings
+from numbers import Real
 
 import numpy as np
 import sklearn
@@ -82,11 +83,14 @@ def warn(message, category):
     warnings.warn(message, category, stacklevel=user_stacklevel())
 
 
-def warn_not_converged(name, infos, tol, max_iter, steps):
+def warn_not_converged(
+    name, infos, tol, max_iter, steps, measure="relative duality gap"
+):
     """The one ConvergenceWarning of a fit, or of path points, stopped early.
 
     ``infos`` are the solver records (``converged``, ``relative_gap``) of the
     fit's targets or the path's points; nothing is said when all converged.
+    ``measure`` names what ``relative_gap`` measures.
     """
     stopped = [info for info in infos if not info["converged"]]
     if not stopped:
@@ -95,7 +99,7 @@ def warn_not_converged(name, infos, tol, max_iter, steps):
     where = f" (in {len(stopped)} of {len(infos)} solves)" if len(infos) > 1 else ""
     warnings.warn(
         f"{name} did not converge{where} in max_iter={max_iter} {steps}: the "
-        f"relative duality gap is {worst:.2e} > tol={tol:g}. Increase max_iter, "
+        f"{measure} is {worst:.2e} > tol={tol:g}. Increase max_iter, "
         "or scale the data.",
         ConvergenceWarning,
         stacklevel=user_stacklevel(),
@@ -132,3 +136,37 @@ def check_square_scale(X, sample_weight):
         "rescale X (e.g. with StandardScaler) or divide sample_weight by a "
         "constant."
     )
+
+
+def chosen_criterion(criterion, cv, default):
+    """A λ search's criterion: ``criterion``, else k-fold if ``cv``, else ``default``.
+
+    Giving ``cv`` with another explicit criterion is an error.
+    """
+    if cv is not None and criterion not in (None, "kfold"):
+        raise ValueError(
+            f"cv selects k-fold cross-validation, which conflicts with "
+            f"criterion={criterion!r}; leave criterion=None (or 'kfold') "
+            "to use cv, or cv=None to use the criterion."
+        )
+    if criterion is not None:
+        return criterion
+    return default if cv is None else "kfold"
+
+
+def check_lam_bounds(bounds):
+    """``lam_bounds``: None, or a pair of finite numbers with 0 < low < high."""
+    if bounds is None:
+        return None
+    if len(bounds) != 2 or not all(
+        isinstance(b, Real) and not isinstance(b, bool) for b in bounds
+    ):
+        raise ValueError(
+            f"lam_bounds must be a pair of numbers (low, high), got {bounds!r}."
+        )
+    low, high = bounds
+    if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
+        raise ValueError(
+            f"lam_bounds must satisfy 0 < low < high (finite), got {bounds!r}."
+        )
+    return float(low), float(high)

@@ -1,0 +1,382 @@
+"""Newton's method for a smooth loss plus a ridge penalty, and its curvature.
+
+Minimises ``F(Θ) = L(Z̃Θ) + λ‖Θ_w‖²`` over the coefficients ``Θ`` of shape
+(q + 1, K) (the last row the unpenalised intercepts, when fitted), where L is a
+:class:`~sklearn_l2x._losses.Loss` and ``Z̃ = [Z, 1]``. ``Z`` is the design X,
+or, when X has more columns than rows, its coordinates ``Z = XV`` in its row
+space (``X = Z Vᵀ``, V with orthonormal columns): an L2 penalty never moves
+coefficients out of the row space, so the problem in Z is the same problem
+with ``W = VΘ_w``, exactly, at a cost in ``min(n, p)``.
+
+The Hessian of F in ``vec(Θ)`` (class-major: the q + 1 coefficients of class
+0, then of class 1, ...) has blocks ``H_kl = Z̃ᵀ diag(D_kl) Z̃ + 2λP δ_kl``
+(P the identity on the penalised rows). It is what the steps solve with and
+what the selection criteria read (leverages, log-determinant), evaluated at
+the returned solution.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.linalg as la
+import scipy.sparse as sp
+
+# Eigenvalues of XXᵀ below this fraction of the largest (times n) are its null
+# space (rounding of a rank-deficient kernel).
+_RANK_RTOL = np.finfo(np.float64).eps
+# Row blocks of the batched products hold at most this many entries.
+_BLOCK_ENTRIES = 2**22
+# Armijo's sufficient-decrease fraction (the usual 1e-4: any step Newton's
+# quadratic model trusts passes).
+_ARMIJO = 1e-4
+# Step halvings before a line search gives up (2^-50 is below rounding).
+_MAX_HALVINGS = 50
+# Softmax probabilities are invariant to one shift of all K intercepts, so the
+# Hessian is singular along it; this curvature along that direction makes it
+# definite without changing any step (every gradient is orthogonal to it) or
+# any probability (see :meth:`Curvature.leverages`).
+_SHIFT_CURVATURE = 1.0
+
+
+class RowSpaceDesign:
+    """The design of a ridge-penalised GLM: X, or its row-space coordinates.
+
+    Parameters
+    ----------
+    Z : ndarray or sparse matrix of shape (n, q)
+    basis : ndarray of shape (p, q) or None
+        V with ``X = Z Vᵀ`` (None when Z is X itself).
+    fit_intercept : bool
+    """
+
+    def __init__(self, Z, basis, fit_intercept):
+        self.Z = Z
+        self.basis = basis
+        self.fit_intercept = fit_intercept
+        self.n_samples, self.q = Z.shape
+        self.n_params = self.q + int(fit_intercept)
+
+    @classmethod
+    def from_data(cls, X, fit_intercept):
+        """X itself when n >= p, else its coordinates in an orthonormal row basis.
+
+        The basis comes from the eigendecomposition of the n×n kernel XXᵀ
+        (``X = U d Vᵀ``, ``Z = U d``, ``V = XᵀU/d``); sparse X is not densified.
+        """
+        n_samples, n_features = X.shape
+        if n_features <= n_samples:
+            return cls(X, None, fit_intercept)
+        kernel = X @ X.T
+        kernel = kernel.toarray() if sp.issparse(kernel) else np.asarray(kernel)
+        eigenvalues, U = la.eigh(kernel)
+        keep = eigenvalues > _RANK_RTOL * n_samples * max(eigenvalues.max(), 0.0)
+        d = np.sqrt(eigenvalues[keep])
+        U = U[:, keep]
+        basis = np.asarray(X.T @ (U / d))
+        return cls(U * d, basis, fit_intercept)
+
+    def rows(self, index):
+        """The design of a subset of the rows (same basis: still exact)."""
+        return RowSpaceDesign(self.Z[index], self.basis, self.fit_intercept)
+
+    def linear(self, Theta):
+        """``η = Z̃Θ``, shape (n, K)."""
+        eta = np.asarray(self.Z @ Theta[: self.q])
+        if self.fit_intercept:
+            eta = eta + Theta[self.q]
+        return eta
+
+    def adjoint(self, R):
+        """``Z̃ᵀR``, shape (q + 1, K) (q without intercept)."""
+        G = np.asarray(self.Z.T @ R)
+        if self.fit_intercept:
+            G = np.vstack([G, R.sum(axis=0)])
+        return G
+
+    def _dense_tilde(self):
+        """``Z̃ = [Z, 1]`` as a dense array (dense designs only)."""
+        if not self.fit_intercept:
+            return self.Z
+        return np.hstack([self.Z, np.ones((self.n_samples, 1), dtype=self.Z.dtype)])
+
+    def weighted_grams(self, weights):
+        """``Z̃ᵀ diag(w_c) Z̃`` for each column c of ``weights`` (n, C): (C, m, m).
+
+        Dense designs: one matrix product for all C (rows in blocks of
+        bounded memory) instead of C small ones.
+        """
+        if sp.issparse(self.Z):
+            return np.stack([self._sparse_gram(w) for w in weights.T])
+        Zt = self._dense_tilde()
+        n_columns, m = weights.shape[1], self.n_params
+        out = np.zeros((m, n_columns * m))
+        block = max(1, _BLOCK_ENTRIES // (n_columns * m))
+        for start in range(0, self.n_samples, block):
+            rows = Zt[start : start + block]
+            scaled = weights[start : start + block, :, None] * rows[:, None, :]
+            out += rows.T @ scaled.reshape(rows.shape[0], n_columns * m)
+        return out.reshape(m, n_columns, m).transpose(1, 0, 2)
+
+    def outer_gram(self, c):
+        """``Σ_i (c_i ⊗ z̃_i)(c_i ⊗ z̃_i)ᵀ`` for c of shape (n, K): (Km, Km)."""
+        m, K = self.n_params, c.shape[1]
+        if sp.issparse(self.Z):
+            Zt = self.Z
+            if self.fit_intercept:
+                Zt = sp.hstack([Zt, np.ones((self.n_samples, 1))])
+            Zt = sp.csr_matrix(Zt)
+            rows = sp.hstack([Zt.multiply(c[:, [k]]) for k in range(K)]).tocsr()
+            return (rows.T @ rows).toarray()
+        Zt = self._dense_tilde()
+        out = np.zeros((K * m, K * m))
+        block = max(1, _BLOCK_ENTRIES // (K * m))
+        for start in range(0, self.n_samples, block):
+            rows = Zt[start : start + block]
+            stacked = (c[start : start + block, :, None] * rows[:, None, :]).reshape(
+                rows.shape[0], K * m
+            )
+            out += stacked.T @ stacked
+        return out
+
+    def _sparse_gram(self, weights):
+        Z = self.Z
+        scaled = sp.csr_matrix(Z.multiply(weights[:, None]))
+        gram = (Z.T @ scaled).toarray()
+        if not self.fit_intercept:
+            return gram
+        column = np.asarray(scaled.sum(axis=0)).ravel()
+        out = np.empty((self.n_params, self.n_params))
+        out[: self.q, : self.q] = gram
+        out[: self.q, self.q] = out[self.q, : self.q] = column
+        out[self.q, self.q] = weights.sum()
+        return out
+
+    def row_quadratics(self, matrices):
+        """``z̃_iᵀ M_c z̃_i`` for every row and each M_c of (C, m, m): (n, C)."""
+        n_columns, m = matrices.shape[0], self.n_params
+        stacked = matrices.transpose(1, 0, 2).reshape(m, n_columns * m)
+        if sp.issparse(self.Z):
+            T = np.asarray(self.Z @ stacked[: self.q])
+            if self.fit_intercept:
+                T = T + stacked[self.q]
+            T = T.reshape(self.n_samples, n_columns, m)
+            values = np.column_stack(
+                [
+                    np.asarray(self.Z.multiply(T[:, c, : self.q]).sum(axis=1)).ravel()
+                    for c in range(n_columns)
+                ]
+            )
+            return values + T[:, :, self.q] if self.fit_intercept else values
+        Zt = self._dense_tilde()
+        values = np.empty((self.n_samples, n_columns))
+        block = max(1, _BLOCK_ENTRIES // (n_columns * m))
+        for start in range(0, self.n_samples, block):
+            rows = Zt[start : start + block]
+            T = (rows @ stacked).reshape(rows.shape[0], n_columns, m)
+            values[start : start + block] = np.einsum("icj,ij->ic", T, rows)
+        return values
+
+    def coefficients(self, Theta):
+        """(W (p, K), b (K,)) of the original features."""
+        W = Theta[: self.q]
+        if self.basis is not None:
+            W = self.basis @ W
+        b = Theta[self.q] if self.fit_intercept else np.zeros(Theta.shape[1])
+        return W, b
+
+    def coordinates(self, X):
+        """New rows in the design's coordinates: (Z_new, ‖x⊥‖² outside the basis)."""
+        if self.basis is None:
+            return X, np.zeros(X.shape[0])
+        Z = np.asarray(X @ self.basis)
+        if sp.issparse(X):
+            norms = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+        else:
+            norms = np.einsum("ij,ij->i", X, X)
+        return Z, np.maximum(norms - np.einsum("ij,ij->i", Z, Z), 0.0)
+
+
+class Curvature:
+    """The Hessian of F at a point, factorised, and what is read from it.
+
+    Parameters
+    ----------
+    design : RowSpaceDesign
+    parts : (ndarray (n, K), ndarray (n, K) or None)
+        The loss's Hessian weights at the point, ``D_i = diag(a_i) − c_i c_iᵀ``
+        (see ``Loss.hessian_parts``).
+    lam : float
+    """
+
+    def __init__(self, design, parts, lam):
+        self.design = design
+        a, c = parts
+        n_classes = a.shape[1]
+        m = design.n_params
+        self.n_classes = n_classes
+        H = np.zeros((n_classes * m, n_classes * m))
+        for k, block in enumerate(design.weighted_grams(a)):
+            H[k * m : (k + 1) * m, k * m : (k + 1) * m] = block
+        if c is not None:
+            H -= design.outer_gram(c)
+        penalised = np.arange(n_classes * m) % m < design.q
+        H[penalised, penalised] += 2.0 * lam
+        self.shift_fixed = n_classes > 1 and design.fit_intercept
+        if self.shift_fixed:
+            intercepts = np.arange(n_classes) * m + design.q
+            H[np.ix_(intercepts, intercepts)] += _SHIFT_CURVATURE
+        self.hessian = H
+        self.factor = _cholesky(H)
+
+    def solve(self, G):
+        """``H⁻¹G`` for G of shape (q + 1, K)."""
+        flat = la.cho_solve(self.factor, G.T.ravel(), check_finite=False)
+        return flat.reshape(self.n_classes, self.design.n_params).T
+
+    @cached_property
+    def inverse(self):
+        """``H⁻¹``, dense."""
+        return la.cho_solve(
+            self.factor, np.eye(self.hessian.shape[0]), check_finite=False
+        )
+
+    def log_det(self):
+        """``log pdet H``: without the softmax shift's added curvature."""
+        value = 2.0 * float(np.sum(np.log(np.diag(self.factor[0]))))
+        if self.shift_fixed:
+            value -= np.log(_SHIFT_CURVATURE * self.n_classes)
+        return value
+
+    def leverages(self, design=None):
+        """``Q_i = Z̃_i H⁻¹ Z̃_iᵀ`` (K×K per row), shape (n, K, K).
+
+        ``Z̃_i = I_K ⊗ z̃_iᵀ``: entry (k, l) is ``z̃_iᵀ (H⁻¹)_kl z̃_i``. With the
+        softmax shift fixed, Q differs from the pseudo-inverse's by a multiple
+        of ``11ᵀ``, which shifts all K logits equally (no probability moves).
+        """
+        design = self.design if design is None else design
+        m, K = design.n_params, self.n_classes
+        inverse = self.inverse
+        pairs = [(k, j) for k in range(K) for j in range(k + 1)]
+        blocks = np.stack(
+            [inverse[k * m : (k + 1) * m, j * m : (j + 1) * m] for k, j in pairs]
+        )
+        values = design.row_quadratics(0.5 * (blocks + blocks.transpose(0, 2, 1)))
+        Q = np.empty((design.n_samples, K, K))
+        for c, (k, j) in enumerate(pairs):
+            Q[:, k, j] = Q[:, j, k] = values[:, c]
+        return Q
+
+
+def _cholesky(H):
+    """Lower Cholesky factor of H, with a relative jitter if rounding made it fail."""
+    try:
+        return la.cho_factor(H, lower=True, check_finite=False)
+    except la.LinAlgError:
+        jitter = np.finfo(float).eps * max(np.trace(H), 1.0) * H.shape[0]
+        return la.cho_factor(
+            H + jitter * np.eye(H.shape[0]), lower=True, check_finite=False
+        )
+
+
+@dataclass
+class NewtonFit:
+    """A solution and the solver's record.
+
+    ``decrement`` is Newton's ½gᵀH⁻¹g (≈ F − F*) at the last iterate and
+    ``curvature`` the Hessian there: at Θ itself when the solve stopped at
+    ``max_iter``, one final (full, quadratically convergent) step before Θ
+    when it converged.
+    """
+
+    Theta: np.ndarray
+    eta: np.ndarray
+    value: float
+    n_iter: int
+    converged: bool
+    decrement: float
+    curvature: Curvature
+
+
+class RidgeNewton:
+    """Damped Newton steps on ``F(Θ) = L(Z̃Θ) + λ‖Θ_w‖²``.
+
+    Parameters
+    ----------
+    design : RowSpaceDesign
+    loss : Loss
+    tol : float
+        Stop when Newton's decrement ½gᵀH⁻¹g (the quadratic model's estimate of
+        ``F(Θ) − F*``) is at most ``tol·F(Θ)``.
+    max_iter : int
+        Most Newton steps.
+    """
+
+    def __init__(self, design, loss, tol, max_iter):
+        self.design = design
+        self.loss = loss
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def null_start(self):
+        """Θ of the null model: W = 0, the intercepts optimal for it."""
+        Theta = np.zeros((self.design.n_params, self.loss.n_outputs))
+        if self.design.fit_intercept:
+            Theta[self.design.q] = self.loss.null_intercept(True)
+        return Theta
+
+    def objective(self, eta, Theta, lam):
+        penalised = Theta[: self.design.q]
+        return self.loss.value(eta) + lam * float(np.sum(penalised * penalised))
+
+    def gradient(self, eta, Theta, lam):
+        G = self.design.adjoint(self.loss.gradient(eta))
+        G[: self.design.q] += 2.0 * lam * Theta[: self.design.q]
+        return G
+
+    def solve(self, lam, Theta=None):
+        """Minimise F at ``lam`` from Θ (the null model if None)."""
+        Theta = self.null_start() if Theta is None else np.array(Theta, dtype=float)
+        eta = self.design.linear(Theta)
+        value = self.objective(eta, Theta, lam)
+        n_iter = 0
+        while True:
+            G = self.gradient(eta, Theta, lam)
+            curvature = Curvature(self.design, self.loss.hessian_parts(eta), lam)
+            step = -curvature.solve(G)
+            decrement = 0.5 * float(-np.sum(G * step))
+            converged = decrement <= self.tol * max(value, np.finfo(float).tiny)
+            if converged:
+                # The last step is inside Newton's quadratic region: taken
+                # whole, it leaves an error of the order of decrement², so the
+                # coefficients are exact well past tol; the curvature is
+                # that of the point it started from.
+                Theta = Theta + step
+                eta = self.design.linear(Theta)
+                value = self.objective(eta, Theta, lam)
+                n_iter += 1
+                break
+            if n_iter == self.max_iter:
+                break
+            moved = self._line_search(eta, Theta, step, value, decrement, lam)
+            if moved is None:
+                # No decrease below rounding: Θ is as good as F can tell.
+                converged = decrement <= np.sqrt(np.finfo(float).eps) * abs(value)
+                break
+            Theta, eta, value = moved
+            n_iter += 1
+        return NewtonFit(Theta, eta, value, n_iter, converged, decrement, curvature)
+
+    def _line_search(self, eta, Theta, step, value, decrement, lam):
+        """Backtracking (Armijo) along the Newton step: (Θ, η, F) or None."""
+        direction = self.design.linear(step)  # η(Θ + tΔ) = η + t·Z̃Δ
+        t = 1.0
+        for _ in range(_MAX_HALVINGS):
+            candidate = Theta + t * step
+            candidate_eta = eta + t * direction
+            candidate_value = self.objective(candidate_eta, candidate, lam)
+            if candidate_value <= value - _ARMIJO * t * 2.0 * decrement:
+                return candidate, candidate_eta, candidate_value
+            t *= 0.5
+        return None
