@@ -23,6 +23,7 @@ from ._logistic_cv import (
     group_l2_logistic_path,
 )
 from ._ridge import AdaptiveRidge
+from ._ridge_classifier import AdaptiveRidgeClassifier
 from .conventions import C_to_lambda, convert, lambda_to_C
 
 __version__ = "0.1.0.dev0"
@@ -30,6 +31,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "AdaptiveLogisticRegression",
     "AdaptiveRidge",
+    "AdaptiveRidgeClassifier",
     "C_to_lambda",
     "GroupL2LogisticRegression",
     "GroupL2LogisticRegressionCV",

@@ -10,6 +10,7 @@ import numpy as np
 import sklearn
 from sklearn.base import _fit_context
 from sklearn.linear_model import enet_path
+from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     Interval,
@@ -22,6 +23,7 @@ from sklearn.utils.validation import _check_sample_weight, _get_feature_names
 __all__ = [
     "INTERCEPT_COLUMN",
     "Interval",
+    "LinearClassifierMixin",
     "StrOptions",
     "check_sample_weight_array",
     "enet_path_centred",
