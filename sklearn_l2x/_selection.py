@@ -9,7 +9,6 @@ refines it on log alpha by Brent's method, vectorised over the targets.
 """
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 from ._solvers.spectral import RowProjector
 
@@ -452,12 +451,11 @@ def mix_values(mix, name, open_at_zero):
 # the best, then refined by Brent's method in the two steps around the best.
 _DESCENT_STEP = np.log(10.0)
 _DESCENT_PATIENCE = 1
-# Width in log λ at which the refinement stops (0.1% in λ): far below what
-# changes a held-out score, and far above the rounding of the criterion, so
-# equal data take the same comparisons and give the same λ.
-_REFINE_XTOL = 1e-3
-# Brent's optima within this many tolerances of an end of the range are the end.
-_END_SNAP = 10
+# Width in log λ at which the refinement stops (1% in λ): far below what
+# changes a held-out score (the criterion is flat there to second order), and
+# far above the rounding of the criterion, so equal data take the same
+# comparisons and give the same λ.
+_REFINE_XTOL = 1e-2
 
 
 def descend_and_refine(objective, log_high, log_low):
@@ -466,8 +464,9 @@ def descend_and_refine(objective, log_high, log_low):
     For criteria that cost a fit per evaluation (each warm-started from the
     last): the grid is walked from ``log_high`` (where fits are cheap and the
     model is close to the null model) down, and stops ``_DESCENT_PATIENCE``
-    steps after its best point; Brent's method then refines inside the two
-    grid steps around that point.
+    steps after its best point; successive parabolic interpolation (golden
+    section where a parabola is not trusted) then refines inside the two
+    grid steps around it, to ``_REFINE_XTOL``.
 
     Returns
     -------
@@ -495,22 +494,72 @@ def descend_and_refine(objective, log_high, log_low):
             break
     grid, values = np.array(grid), np.array(values)
     index = int(np.argmin(values))
-    upper = grid[max(index - 1, 0)]
-    lower = grid[min(index + 1, grid.size - 1)]
-    log_best, best = grid[index], values[index]
-    reached_low = bool(np.isclose(grid[-1], log_low))
-    ends = [log_high] + ([log_low] if reached_low else [])
-    if lower < upper:
-        refined = minimize_scalar(
-            evaluate,
-            bounds=(lower, upper),
-            method="bounded",
-            options={"xatol": _REFINE_XTOL},
+    log_best, best = float(grid[index]), float(values[index])
+    if grid.size == 1:
+        return log_best, best, grid, values, True
+    if 0 < index < grid.size - 1:
+        bracket = (grid[index + 1], grid[index], grid[index - 1])
+        bracket_values = (values[index + 1], values[index], values[index - 1])
+    else:
+        # Best at an end: the optimum is the end, or between it and the next
+        # grid point; the midpoint tells which.
+        neighbour = 1 if index == 0 else index - 1
+        middle = 0.5 * (grid[index] + grid[neighbour])
+        middle_value = evaluate(middle)
+        if not middle_value < best:
+            return log_best, best, grid, values, True
+        pair = sorted([(grid[index], best), (grid[neighbour], values[neighbour])])
+        bracket = (pair[0][0], middle, pair[1][0])
+        bracket_values = (pair[0][1], middle_value, pair[1][1])
+    log_best, best = _parabolic_refine(evaluate, bracket, bracket_values)
+    return log_best, best, grid, values, False
+
+
+# Golden-section fraction, for steps where the parabola is not trusted.
+_GOLDEN = 0.5 * (3.0 - np.sqrt(5.0))
+_MAX_REFINE_STEPS = 50
+
+
+def _parabolic_refine(evaluate, bracket, bracket_values):
+    """Minimise inside ``a < b < c`` with ``f(b) <= f(a), f(c)``: (x, f(x)).
+
+    Each step evaluates the vertex of the parabola through the three points
+    (a golden-section point of the larger side when the vertex falls outside
+    the bracket or too close to its points) and keeps a bracket; it stops
+    when the vertex is within ``_REFINE_XTOL/2`` of the best point or the
+    bracket is narrower than ``2·_REFINE_XTOL``.
+    """
+    (a, b, c), (fa, fb, fc) = bracket, bracket_values
+    tol = _REFINE_XTOL
+    steps = [np.inf, np.inf]  # the last two step lengths
+    for _ in range(_MAX_REFINE_STEPS):
+        if c - a < 2.0 * tol:
+            break
+        numerator = (b - a) ** 2 * (fb - fc) - (b - c) ** 2 * (fb - fa)
+        denominator = (b - a) * (fb - fc) - (b - c) * (fb - fa)
+        vertex = b - 0.5 * numerator / denominator if denominator != 0 else np.nan
+        if np.isfinite(vertex) and abs(vertex - b) < 0.5 * tol:
+            break
+        # Brent's safeguard: a parabolic step must be inside the bracket and
+        # shorter than half the step before last (else it is creeping along
+        # one side, and a golden-section step shrinks the bracket instead).
+        trusted = (
+            np.isfinite(vertex)
+            and a + 0.5 * tol < vertex < c - 0.5 * tol
+            and abs(vertex - b) < 0.5 * steps[0]
         )
-        # Brent never evaluates the ends: an optimum it finds next to one is
-        # the end itself (the grid point, not a point rounding decided).
-        near_end = any(abs(refined.x - end) <= _END_SNAP * _REFINE_XTOL for end in ends)
-        if refined.fun < best and not near_end:
-            log_best, best = float(refined.x), float(refined.fun)
-    on_boundary = any(log_best == end for end in ends)
-    return log_best, best, grid, values, on_boundary
+        if not trusted:
+            vertex = b + _GOLDEN * (c - b) if c - b > b - a else b - _GOLDEN * (b - a)
+        steps = [steps[1], abs(vertex - b)]
+        value = evaluate(vertex)
+        if value < fb:
+            if vertex < b:
+                c, fc = b, fb
+            else:
+                a, fa = b, fb
+            b, fb = vertex, value
+        elif vertex < b:
+            a, fa = vertex, value
+        else:
+            c, fc = vertex, value
+    return float(b), float(fb)
