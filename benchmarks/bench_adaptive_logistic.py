@@ -92,7 +92,8 @@ def compare(name, X, y, repeat):
         peer_times, peer_model = _timed(repeat, peer)
     peer_loss = log_loss(y_test, peer_model.predict_proba(X_test))
     print(
-        f"  LogisticRegressionCV  {_spread(peer_times)}  held-out log-loss {peer_loss:.4f}"
+        f"  LogisticRegressionCV  {_spread(peer_times)}  held-out log-loss "
+        f"{peer_loss:.4f}"
     )
     alo_model = None
     for criterion in ("alo", "evidence"):

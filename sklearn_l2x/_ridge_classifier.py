@@ -105,9 +105,9 @@ class AdaptiveRidgeClassifier(LinearClassifierMixin, BaseEstimator):
     >>> X, y = load_breast_cancer(return_X_y=True)
     >>> model = AdaptiveRidgeClassifier().fit(X, y)
     >>> print(f"{model.lam_:.2e}")  # chosen by generalised cross-validation
-    1.10e-05
+    3.02e-06
     >>> round(model.score(X, y), 3)
-    0.975
+    0.961
     """
 
     _parameter_constraints: dict = {

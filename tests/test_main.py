@@ -33,3 +33,11 @@ def test_tour_group_regression_section(capsys):
     report = capsys.readouterr().out
     assert "sparse-group (l1_ratio=0.8), 1-SE λ" in report
     assert "LassoCV" in report
+
+
+def test_tour_adaptive_logistic_section(capsys):
+    assert main(["--only", "adaptive-logistic"]) == 0
+    report = capsys.readouterr().out
+    assert "AdaptiveLogisticRegression(criterion='evidence')" in report
+    assert "LogisticRegressionCV" in report
+    assert "AdaptiveRidgeClassifier" in report
