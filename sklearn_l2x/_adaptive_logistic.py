@@ -111,7 +111,8 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
     lam_on_boundary_ : bool
         Whether the chosen λ is at an end of the search range.
     n_iter_ : int
-        Newton steps of the final fit.
+        Newton (and chord) steps of all the fits on the full data, the
+        search's included (at least 1).
     n_lams_evaluated_ : int
         Values of λ at which the criterion was evaluated (each a fit, or a
         fit per fold or per left-out row).
@@ -237,6 +238,7 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
         self._search(problem, criterion, bounds)
         fit = problem.fits.fit(self.lam_)
         self._record(classes, design, fit, weights.sum(), X.dtype)
+        self.n_iter_ = max(problem.fits.n_steps, 1)
         stopped = criterion.stopped() if criterion else problem.stopped()
         warn_not_converged(
             type(self).__name__,
@@ -262,7 +264,9 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
         log_range = (
             problem.default_log_range() if bounds is None else tuple(np.log(bounds))
         )
-        selection = _glm_selection.choose_lam(criterion, log_range)
+        selection = _glm_selection.choose_lam(
+            criterion, log_range, problem.pilot_log_lam()
+        )
         self.lam_ = selection.lam
         self.criterion_value_ = sign * float(selection.value)
         self.lam_path_ = selection.lam_path
@@ -286,7 +290,6 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
         self.coef_ = W.T.astype(dtype)
         self.intercept_ = np.asarray(b).astype(dtype)
         self.C_ = 1.0 / (2.0 * sw_sum * self.lam_)
-        self.n_iter_ = fit.n_iter
         self._posterior = None
         if self.moderated_output:
             m = design.n_params

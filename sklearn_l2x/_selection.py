@@ -458,15 +458,17 @@ _DESCENT_PATIENCE = 1
 _REFINE_XTOL = 1e-2
 
 
-def descend_and_refine(objective, log_high, log_low):
+def descend_and_refine(objective, log_high, log_low, log_start=None):
     """Minimise ``objective(log λ)`` over ``[log_low, log_high]``, one call at a time.
 
     For criteria that cost a fit per evaluation (each warm-started from the
-    last): the grid is walked from ``log_high`` (where fits are cheap and the
-    model is close to the null model) down, and stops ``_DESCENT_PATIENCE``
-    steps after its best point; successive parabolic interpolation (golden
-    section where a parabola is not trusted) then refines inside the two
-    grid steps around it, to ``_REFINE_XTOL``.
+    last): a grid of ``_DESCENT_STEP`` anchored at ``log_high`` is walked from
+    its point nearest ``log_start`` (default ``log_high``) down, stopping
+    ``_DESCENT_PATIENCE`` steps after its best point, and, when its first
+    point is the best, up from there the same way (to ``log_high`` at
+    most); successive parabolic interpolation (golden section where a
+    parabola is not trusted) then refines inside the two grid steps around
+    the best, to ``_REFINE_XTOL``.
 
     Returns
     -------
@@ -485,14 +487,22 @@ def descend_and_refine(objective, log_high, log_low):
         value = float(objective(float(log_lam)))
         return value if np.isfinite(value) else np.inf
 
-    n_steps = max(int(np.ceil((log_high - log_low) / _DESCENT_STEP)), 1)
-    grid, values = [], []
-    for log_lam in np.linspace(log_high, log_low, n_steps + 1):
-        grid.append(log_lam)
-        values.append(evaluate(log_lam))
-        if len(values) - 1 - int(np.argmin(values)) >= _DESCENT_PATIENCE:
-            break
-    grid, values = np.array(grid), np.array(values)
+    start = log_high
+    if log_start is not None:
+        # On the grid anchored at log_high: a start that data equal up to
+        # rounding move slightly must not move every point of the walk.
+        offset = np.round(
+            (log_high - min(max(log_start, log_low), log_high)) / _DESCENT_STEP
+        )
+        start = log_high - offset * _DESCENT_STEP
+    points = _walk(evaluate, start, log_low, -_DESCENT_STEP)
+    if int(np.argmin([v for _, v in points])) == 0 and start < log_high:
+        points += _walk(
+            evaluate, start + _DESCENT_STEP, log_high, _DESCENT_STEP, points[0][1]
+        )
+    points.sort(key=lambda point: -point[0])
+    grid = np.array([point[0] for point in points])
+    values = np.array([point[1] for point in points])
     index = int(np.argmin(values))
     log_best, best = float(grid[index]), float(values[index])
     if grid.size == 1:
@@ -515,9 +525,32 @@ def descend_and_refine(objective, log_high, log_low):
     return log_best, best, grid, values, False
 
 
+def _walk(evaluate, start, stop, step, best=np.inf):
+    """[(log λ, value)] from ``start`` towards ``stop`` by ``step``, until
+    ``_DESCENT_PATIENCE`` points in a row have not improved on the best (which
+    starts at ``best``, the value of a point already evaluated)."""
+    points, since_best = [], 0
+    n_steps = max(int(np.ceil((stop - start) / step - 1e-9)), 0)
+    for log_lam in start + step * np.arange(n_steps + 1):
+        log_lam = max(log_lam, stop) if step < 0 else min(log_lam, stop)
+        value = evaluate(log_lam)
+        points.append((float(log_lam), value))
+        if value < best:
+            best, since_best = value, 0
+        else:
+            since_best += 1
+            if since_best >= _DESCENT_PATIENCE:
+                break
+    return points
+
+
 # Golden-section fraction, for steps where the parabola is not trusted.
 _GOLDEN = 0.5 * (3.0 - np.sqrt(5.0))
 _MAX_REFINE_STEPS = 50
+# Brackets wider than this (in log λ) are shrunk by golden section first:
+# criteria of λ are asymmetric over decades (steep towards λ → 0), and a
+# parabola through such points puts its vertex on the wrong side.
+_PARABOLA_WIDTH = np.log(10.0)
 
 
 def _parabolic_refine(evaluate, bracket, bracket_values):
@@ -542,9 +575,11 @@ def _parabolic_refine(evaluate, bracket, bracket_values):
             break
         # Brent's safeguard: a parabolic step must be inside the bracket and
         # shorter than half the step before last (else it is creeping along
-        # one side, and a golden-section step shrinks the bracket instead).
+        # one side, and a golden-section step shrinks the bracket instead);
+        # and the bracket must be narrow enough for a parabola to model.
         trusted = (
-            np.isfinite(vertex)
+            c - a <= _PARABOLA_WIDTH
+            and np.isfinite(vertex)
             and a + 0.5 * tol < vertex < c - 0.5 * tol
             and abs(vertex - b) < 0.5 * steps[0]
         )

@@ -29,6 +29,14 @@ import scipy.sparse as sp
 _RANK_RTOL = np.finfo(np.float64).eps
 # Row blocks of the batched products hold at most this many entries.
 _BLOCK_ENTRIES = 2**22
+# Chord steps (a fixed Hessian from a nearby λ) continue while each divides
+# Newton's decrement by at least 1/_CHORD_RATE (a linear rate at which a few
+# gradient-priced steps beat one more exact Hessian), at most this many.
+_CHORD_RATE = 0.3
+_MAX_CHORD_STEPS = 30
+# A decrement below this fraction of F is rounding: Θ is the optimum (its
+# error, about √(2·decrement/curvature), is far below any criterion's).
+_NEGLIGIBLE = 1e-15
 # Armijo's sufficient-decrease fraction (the usual 1e-4: any step Newton's
 # quadratic model trusts passes).
 _ARMIJO = 1e-4
@@ -209,11 +217,18 @@ class Curvature:
             H -= design.outer_gram(c)
         penalised = np.arange(n_classes * m) % m < design.q
         H[penalised, penalised] += 2.0 * lam
+        self.lam, self._penalised = lam, penalised
         self.shift_fixed = n_classes > 1 and design.fit_intercept
         if self.shift_fixed:
             intercepts = np.arange(n_classes) * m + design.q
             H[np.ix_(intercepts, intercepts)] += _SHIFT_CURVATURE
         self.hessian = H
+
+    def moved_to(self, lam):
+        """This Hessian with its penalty's 2λ on the diagonal moved to ``lam``."""
+        H = self.hessian.copy()
+        H[self._penalised, self._penalised] += 2.0 * (lam - self.lam)
+        return H
 
     def solve(self, G):
         """``H⁻¹G`` for G of shape (q + 1, K)."""
@@ -310,29 +325,46 @@ class RidgeNewton:
         G[: self.design.q] += 2.0 * lam * Theta[: self.design.q]
         return G
 
-    def solve(self, lam, Theta=None):
-        """Minimise F at ``lam`` from Θ (the null model if None)."""
+    def solve(self, lam, Theta=None, reference=None, exact_curvature=False):
+        """Minimise F at ``lam`` from Θ (the null model if None).
+
+        ``reference`` is the curvature of a nearby solve (another λ): chord
+        steps with its Hessian, its penalty moved to ``lam``, come first and
+        cost no Hessian; Newton's exact steps then finish. With
+        ``exact_curvature`` the returned curvature is the Hessian at the
+        returned Θ to rounding (what criteria read), at the price of one more
+        Hessian when the last step was not already negligible.
+        """
         Theta = self.null_start() if Theta is None else np.array(Theta, dtype=float)
         eta = self.design.linear(Theta)
         value = self.objective(eta, Theta, lam)
         n_iter = 0
+        if reference is not None:
+            Theta, eta, value, n_iter = self._chord(lam, Theta, eta, value, reference)
+        converged = False
         while True:
             G = self.gradient(eta, Theta, lam)
             curvature = Curvature(self.design, self.loss.hessian_parts(eta), lam)
             step = -curvature.solve(G)
             decrement = 0.5 * float(-np.sum(G * step))
-            converged = decrement <= self.tol * max(value, np.finfo(float).tiny)
-            if converged:
-                # The last step is inside Newton's quadratic region: taken
-                # whole, it leaves an error of the order of decrement², so the
-                # coefficients are exact well past tol; the curvature is
-                # that of the point it started from.
+            scale = max(value, np.finfo(float).tiny)
+            if converged or decrement <= _NEGLIGIBLE * scale:
+                # Θ is the optimum to rounding and the curvature is at Θ.
+                converged = True
+                break
+            if decrement <= self.tol * scale:
+                # The step is inside Newton's quadratic region: taken whole,
+                # it leaves an error of the order of decrement², so the
+                # coefficients are exact well past tol.
                 Theta = Theta + step
                 eta = self.design.linear(Theta)
                 value = self.objective(eta, Theta, lam)
                 n_iter += 1
+                converged = True
+                if exact_curvature:
+                    continue  # one more Hessian, at the final Θ
                 break
-            if n_iter == self.max_iter:
+            if n_iter >= self.max_iter:
                 break
             moved = self._line_search(eta, Theta, step, value, decrement, lam)
             if moved is None:
@@ -342,6 +374,40 @@ class RidgeNewton:
             Theta, eta, value = moved
             n_iter += 1
         return NewtonFit(Theta, eta, value, n_iter, converged, decrement, curvature)
+
+    def _chord(self, lam, Theta, eta, value, reference):
+        """Chord steps with a fixed Hessian until they stop paying: (Θ, η, F, steps).
+
+        The reference Hessian with its penalty moved to ``lam`` is inverted
+        once; each step costs a gradient. They stop when the decrement is
+        negligible (below ``_NEGLIGIBLE·F``), or shrinks by less than
+        ``_CHORD_RATE`` per step (Newton's exact steps are then cheaper), after
+        ``_MAX_CHORD_STEPS``. Inside the quadratic region (decrement below
+        ``tol·F``) steps are taken whole: F cannot judge them any more.
+        """
+        inverse = np.linalg.inv(reference.moved_to(lam))
+        n_classes, m = self.loss.n_outputs, self.design.n_params
+        previous, n_steps = np.inf, 0
+        for _ in range(min(_MAX_CHORD_STEPS, self.max_iter)):
+            G = self.gradient(eta, Theta, lam)
+            step = -(inverse @ G.T.ravel()).reshape(n_classes, m).T
+            decrement = 0.5 * float(-np.sum(G * step))
+            scale = max(value, np.finfo(float).tiny)
+            if decrement <= _NEGLIGIBLE * scale:
+                break
+            if not 0 < decrement <= _CHORD_RATE * previous:
+                break
+            if decrement <= self.tol * scale:
+                Theta = Theta + step
+                eta = self.design.linear(Theta)
+                value = self.objective(eta, Theta, lam)
+            else:
+                moved = self._line_search(eta, Theta, step, value, decrement, lam)
+                if moved is None:
+                    break
+                Theta, eta, value = moved
+            previous, n_steps = decrement, n_steps + 1
+        return Theta, eta, value, n_steps
 
     def _line_search(self, eta, Theta, step, value, decrement, lam):
         """Backtracking (Armijo) along the Newton step: (Θ, η, F) or None."""
