@@ -29,10 +29,12 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
     and the multinomial cross-entropy (K coefficient vectors) otherwise. At
     the same λ the model is scikit-learn's ``LogisticRegression(C=1/(2·S·λ))``.
     Unless ``lam`` is given, λ is chosen by ``criterion``, searched
-    continuously on a log scale: a descending grid of one point per decade
-    (each fit warm-started from the last) until the criterion stops
-    improving, then Brent's method in the bracket, to 0.1% in λ. Each fit is
-    Newton's method with the exact Hessian, which the criteria then reuse.
+    continuously on a log scale: a grid of one point per decade walked from
+    a start (a tenth of ridge's GCV λ on ±1 class codes) down, or up, until
+    the criterion stops improving (each fit warm-started from the last),
+    then parabolic interpolation with Brent's safeguards in the bracket, to
+    3% in λ. Each fit is Newton's method with the exact Hessian, which the
+    criteria then reuse.
 
     Read more in the :ref:`User Guide <adaptive_logistic>`.
 

@@ -192,8 +192,8 @@ def test_chosen_lam_minimises_the_criterion_on_a_dense_grid(criterion):
         for lam in grid
     ]
     chosen = sign * model.criterion_value_
-    # The search stops at 1% in λ, where the criterion is flat to ~1e-9.
-    assert chosen <= min(values) + 1e-7 * abs(chosen)
+    # The search stops at 3% in λ, where the criterion is flat to ~1e-6.
+    assert chosen <= min(values) + 1e-6 * abs(chosen)
     assert grid[0] < model.lam_ < grid[-1]
     assert not model.lam_on_boundary_
 
@@ -217,7 +217,7 @@ def test_weighted_rows_equal_repeated_rows(criterion):
     repeated = AdaptiveLogisticRegression(criterion=criterion).fit(
         X_repeated, y_repeated
     )
-    # The same search on the same function; its flat end (1% in λ) lets
+    # The same search on the same function; its flat end (3% in λ) lets
     # rounding move the vertex a little.
     assert weighted.lam_ == pytest.approx(repeated.lam_, rel=1e-4)
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-4, atol=1e-8)
