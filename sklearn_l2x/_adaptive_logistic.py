@@ -159,7 +159,7 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
     >>> model = model.fit(X, y)
     >>> fitted = model[-1]
     >>> print(f"{fitted.lam_:.2e}")  # chosen by approximate leave-one-out
-    1.33e-03
+    1.34e-03
     >>> round(fitted.criterion_value_, 4)  # its estimate of the held-out log-loss
     0.0749
     """
