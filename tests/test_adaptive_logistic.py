@@ -217,10 +217,13 @@ def test_weighted_rows_equal_repeated_rows(criterion):
     repeated = AdaptiveLogisticRegression(criterion=criterion).fit(
         X_repeated, y_repeated
     )
-    # The same search on the same function; its flat end (3% in λ) lets
-    # rounding move the vertex a little.
-    assert weighted.lam_ == pytest.approx(repeated.lam_, rel=1e-4)
-    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-4, atol=1e-8)
+    # The same search on the same function; where it stops inside its last
+    # bracket (3% in λ) rounding may decide (measured: equal λ with
+    # scikit-learn 1.9's NumPy, 0.1% apart with the oldest pins).
+    assert weighted.lam_ == pytest.approx(repeated.lam_, rel=0.03)
+    weighted_at = AdaptiveLogisticRegression(lam=repeated.lam_, criterion=criterion)
+    weighted_at.fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(weighted_at.coef_, repeated.coef_, atol=1e-6)
 
 
 def test_class_weight_equals_its_sample_weights():
