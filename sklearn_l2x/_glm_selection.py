@@ -105,7 +105,6 @@ class WarmStarts:
     solver: RidgeNewton
     solutions: dict = field(default_factory=dict)
     stopped: list = field(default_factory=list)
-    n_fits: int = 0
     n_steps: int = 0
     last_curvature: object = None
     ray: np.ndarray = None
@@ -149,7 +148,6 @@ class WarmStarts:
         self.last_curvature = result.curvature
         self.n_steps += result.n_iter
         self.solutions[float(np.log(lam))] = (result.Theta, self._tangent(result, lam))
-        self.n_fits += 1
         if not result.converged:
             self.stopped.append(result.decrement / max(result.value, 1e-300))
         return result

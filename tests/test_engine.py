@@ -80,6 +80,12 @@ def test_loss_derivatives_match_finite_differences(cls):
     gradient, hessian = loss.intercept_terms(eta)
     assert_allclose(gradient, loss.gradient(eta).sum(axis=0), atol=1e-12)
     assert_allclose(hessian, D.sum(axis=0), atol=1e-12)
+    # The structured form D_i = diag(a_i) − c_i c_iᵀ is the same matrix.
+    a, c = loss.hessian_parts(eta)
+    structured = a[:, :, None] * np.eye(Y.shape[1])[None]
+    if c is not None:
+        structured = structured - c[:, :, None] * c[:, None, :]
+    assert_allclose(structured, D, atol=1e-14)
 
 
 @pytest.mark.parametrize("cls", LOSSES, ids=lambda c: c.__name__)

@@ -193,7 +193,7 @@ class RowSpaceDesign:
 
 
 class Curvature:
-    """The Hessian of F at a point, factorised, and what is read from it.
+    """The Hessian of F at a point, and what is read from it.
 
     Parameters
     ----------
@@ -249,14 +249,14 @@ class Curvature:
             value -= np.log(_SHIFT_CURVATURE * self.n_classes)
         return float(value)
 
-    def leverages(self, design=None):
+    def leverages(self):
         """``Q_i = Z̃_i H⁻¹ Z̃_iᵀ`` (K×K per row), shape (n, K, K).
 
         ``Z̃_i = I_K ⊗ z̃_iᵀ``: entry (k, l) is ``z̃_iᵀ (H⁻¹)_kl z̃_i``. With the
         softmax shift fixed, Q differs from the pseudo-inverse's by a multiple
         of ``11ᵀ``, which shifts all K logits equally (no probability moves).
         """
-        design = self.design if design is None else design
+        design = self.design
         m, K = design.n_params, self.n_classes
         inverse = self.inverse
         pairs = [(k, j) for k in range(K) for j in range(k + 1)]
