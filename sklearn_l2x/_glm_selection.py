@@ -115,6 +115,9 @@ class WarmStarts:
         log_lam = np.log(lam)
         nearest = min(self.solutions, key=lambda key: abs(key - log_lam))
         Theta, tangent = self.solutions[nearest]
+        if tangent is None:  # the last fit's: its criterion has used its Hessian
+            tangent = self._tangent(Theta, nearest)
+            self.solutions[nearest] = (Theta, tangent)
         predicted = Theta + (log_lam - nearest) * tangent
         solver = self.solver
         values = [
@@ -145,18 +148,29 @@ class WarmStarts:
         result = self.solver.solve(
             lam, start, reference=self.last_curvature, exact_curvature=True
         )
+        self._finish_tangents()
         self.last_curvature = result.curvature
         self.n_steps += result.n_iter
-        self.solutions[float(np.log(lam))] = (result.Theta, self._tangent(result, lam))
+        self.solutions[float(np.log(lam))] = (result.Theta, None)
         if not result.converged:
             self.stopped.append(result.decrement / max(result.value, 1e-300))
         return result
 
-    def _tangent(self, result, lam):
-        penalised = np.zeros_like(result.Theta)
+    def _finish_tangents(self):
+        """Tangents of the solutions still without one (only the last fit's,
+        whose curvature is the only one kept)."""
+        for key, (Theta, tangent) in self.solutions.items():
+            if tangent is None:
+                self.solutions[key] = (Theta, self._tangent(Theta, key))
+
+    def _tangent(self, Theta, log_lam):
+        """``dΘ/d log λ = −λH⁻¹[2λΘ_w; 0]`` from the last fit's curvature (its
+        inverse, once a criterion has formed it, makes this a product)."""
+        lam = np.exp(log_lam)
+        penalised = np.zeros_like(Theta)
         q = self.solver.design.q
-        penalised[:q] = 2.0 * lam * result.Theta[:q]
-        return -result.curvature.solve(penalised)
+        penalised[:q] = 2.0 * lam * Theta[:q]
+        return -self.last_curvature.solve(penalised)
 
 
 class Problem:

@@ -34,6 +34,10 @@ _BLOCK_ENTRIES = 2**22
 # gradient-priced steps beat one more exact Hessian), at most this many.
 _CHORD_RATE = 0.3
 _MAX_CHORD_STEPS = 30
+# Chord steps from a reference λ within this relative distance reuse its
+# inverse with a first-order correction for the penalty's change, instead of
+# inverting again (‖H⁻¹Δ‖ <= 2|Δλ|/(2λ_ref) stays below 1/2 there).
+_NEUMANN_RANGE = 0.5
 # A decrement below this fraction of F is rounding: Θ is the optimum (its
 # error, about √(2·decrement/curvature), is far below any criterion's).
 _NEGLIGIBLE = 1e-15
@@ -231,8 +235,11 @@ class Curvature:
         return H
 
     def solve(self, G):
-        """``H⁻¹G`` for G of shape (q + 1, K)."""
-        flat = np.linalg.solve(self.hessian, G.T.ravel())
+        """``H⁻¹G`` for G of shape (q + 1, K) (a product once ``inverse`` exists)."""
+        if "inverse" in self.__dict__:
+            flat = self.inverse @ G.T.ravel()
+        else:
+            flat = np.linalg.solve(self.hessian, G.T.ravel())
         return flat.reshape(self.n_classes, self.design.n_params).T
 
     @cached_property
@@ -268,6 +275,31 @@ class Curvature:
         for c, (k, j) in enumerate(pairs):
             Q[:, k, j] = Q[:, j, k] = values[:, c]
         return Q
+
+
+def _moved_inverse(reference, lam):
+    """``v ↦ (H + Δ)⁻¹v`` for the reference Hessian H with its penalty moved
+    to ``lam`` (Δ = 2(λ − λ_ref)P, diagonal).
+
+    Near the reference λ (``_NEUMANN_RANGE``) and with H⁻¹ already formed,
+    the first two terms of the Neumann series ``H⁻¹ − H⁻¹ΔH⁻¹`` (two
+    products; the error is second order in Δ, which chord steps absorb);
+    otherwise a fresh inverse.
+    """
+    if "inverse" in reference.__dict__ and abs(lam - reference.lam) <= (
+        _NEUMANN_RANGE * reference.lam
+    ):
+        inverse = reference.inverse
+        shift = np.zeros(inverse.shape[0])
+        shift[reference._penalised] = 2.0 * (lam - reference.lam)
+
+        def apply(v):
+            first = inverse @ v
+            return first - inverse @ (shift * first)
+
+        return apply
+    inverse = np.linalg.inv(reference.moved_to(lam))
+    return lambda v: inverse @ v
 
 
 @dataclass
@@ -385,12 +417,12 @@ class RidgeNewton:
         ``_MAX_CHORD_STEPS``. Inside the quadratic region (decrement below
         ``tol·F``) steps are taken whole: F cannot judge them any more.
         """
-        inverse = np.linalg.inv(reference.moved_to(lam))
+        apply = _moved_inverse(reference, lam)
         n_classes, m = self.loss.n_outputs, self.design.n_params
         previous, n_steps = np.inf, 0
         for _ in range(min(_MAX_CHORD_STEPS, self.max_iter)):
             G = self.gradient(eta, Theta, lam)
-            step = -(inverse @ G.T.ravel()).reshape(n_classes, m).T
+            step = -apply(G.T.ravel()).reshape(n_classes, m).T
             decrement = 0.5 * float(-np.sum(G * step))
             scale = max(value, np.finfo(float).tiny)
             if decrement <= _NEGLIGIBLE * scale:
