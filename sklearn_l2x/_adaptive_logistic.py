@@ -3,13 +3,16 @@
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import expit, softmax
 from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _glm_selection
-from ._logistic import _LogisticLinearModel, effective_weights, encode_classes
+from ._logistic import (
+    _LogisticLinearModel,
+    effective_weights,
+    encode_classes,
+    probabilities,
+)
 from ._losses import make_logistic_loss
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.newton import RowSpaceDesign
@@ -323,20 +326,10 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
         """
         if not self.moderated_output:
             return super().predict_proba(X)
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=("csr", "csc"),
-            dtype=[np.float64, np.float32],
-        )
+        X = self._validated_rows(X)
         scores = np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
         scores = scores / np.sqrt(1.0 + np.pi * self._logit_variances(X) / 8.0)
-        if scores.shape[1] == 1:
-            positive = expit(scores[:, 0])
-            return np.column_stack([1.0 - positive, positive])
-        return softmax(scores, axis=1)
+        return probabilities(scores)
 
     def predict(self, X):
         """Predict class labels (the most probable under :meth:`predict_proba`).

@@ -85,6 +85,14 @@ def build_problem(X, y, sample_weight, class_weight, penalty, fit_intercept, nam
     return classes, logistic_problem(X, Y, weights, penalty, fit_intercept)
 
 
+def probabilities(scores):
+    """Class probabilities from scores: sigmoid of one column (or 1-D), else softmax."""
+    if scores.ndim == 1 or scores.shape[1] == 1:
+        positive = expit(np.ravel(scores))
+        return np.column_stack([1.0 - positive, positive])
+    return softmax(scores, axis=1)
+
+
 class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
     """Penalised logistic regression: validation, the problem, prediction."""
 
@@ -169,16 +177,20 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
             For two classes, the score of ``classes_[1]``.
         """
+        X = self._validated_rows(X)
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def _validated_rows(self, X):
+        """X checked against the fitted model (features, names, dtype)."""
         check_is_fitted(self)
-        X = validate_data(
+        return validate_data(
             self,
             X,
             reset=False,
             accept_sparse=("csr", "csc"),
             dtype=[np.float64, np.float32],
         )
-        scores = np.asarray(X @ self.coef_.T) + self.intercept_
-        return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict(self, X):
         """Predict class labels.
@@ -207,11 +219,7 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            positive = expit(scores)
-            return np.column_stack([1.0 - positive, positive])
-        return softmax(scores, axis=1)
+        return probabilities(self.decision_function(X))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed stably.
