@@ -16,7 +16,7 @@ from ._group_regression import (
     GroupL2RegressionCV,
     group_l2_regression_path,
 )
-from ._groups import groups_from_feature_names
+from ._groups import SourceGroups, groups_from_feature_names
 from ._logistic_cv import (
     ElasticNetClassifierCV,
     GroupL2LogisticRegressionCV,
@@ -34,6 +34,7 @@ __all__ = [
     "AdaptiveRidgeClassifier",
     "C_to_lambda",
     "GroupL2LogisticRegression",
+    "SourceGroups",
     "GroupL2LogisticRegressionCV",
     "GroupL2Regression",
     "GroupL2RegressionCV",

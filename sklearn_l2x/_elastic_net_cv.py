@@ -30,8 +30,9 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
 
     Parameters
     ----------
-    l1_ratio : float or array-like of floats in (0, 1], default=0.5
-        The mix α, or the values to choose it from.
+    l1_ratio : float or array-like of floats in [0, 1], default=0.5
+        The mix α, or the values to choose it from (0, pure ridge, has no
+        λ_max: it needs ``lams`` given as values).
     lams : int or array-like, default=100
         Number of λ values (log-spaced from each α's ``lam_max`` to
         ``eps·lam_max``), or the values themselves (for every α).
@@ -99,7 +100,7 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
 
     _parameter_constraints: dict = {
         **ELASTIC_NET_CONSTRAINTS,
-        "l1_ratio": [Interval(Real, 0, 1, closed="right"), "array-like"],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), "array-like"],
         "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "eps": [Interval(Real, 0, 1, closed="neither")],
         "cv": ["cv_object"],
@@ -150,7 +151,7 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
             The fitted estimator.
         """
         X, y, sample_weight = validate_cv_regression(self, X, y, sample_weight)
-        mixes = mix_values(self.l1_ratio, "l1_ratio", open_at_zero=True)
+        mixes = mix_values(self.l1_ratio, "l1_ratio")
         problem = self._problem(X, y, sample_weight)
         settings = [
             (

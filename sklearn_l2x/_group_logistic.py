@@ -5,7 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import check_array, check_consistent_length
 
-from ._groups import resolve_groups
+from ._groups import SourceGroups, resolve_groups
 from ._logistic import _SingleLambdaLogistic, build_problem
 from ._penalties import GroupL2
 from ._problem import regression_problem
@@ -81,7 +81,7 @@ class _GroupL2Penalised:
 
 #: Parameters shared by GroupL2LogisticRegression and its CV estimator.
 GROUP_LOGISTIC_CONSTRAINTS = {
-    "groups": ["array-like", dict, None],
+    "groups": ["array-like", dict, SourceGroups, None],
     "group_ratio": [Interval(Real, 0, 1, closed="both")],
     "group_weights": ["array-like", None],
     "l1_ratio": [Interval(Real, 0, 1, closed="both")],
@@ -252,12 +252,15 @@ class GroupL2LogisticRegression(_GroupL2Penalised, _SingleLambdaLogistic):
 
     Parameters
     ----------
-    groups : None, array-like of shape (n_features,), list of lists or dict, \
-            default=None
+    groups : None, array-like of shape (n_features,), list of lists, dict or \
+            SourceGroups, default=None
         Feature groups: one label per feature, a list of column-index lists, or
         a dict ``name -> columns`` (indices, or column names when X is a
         DataFrame). None makes every feature its own group (the lasso). Every
-        feature must belong to exactly one group. See also
+        feature must belong to exactly one group. Inside a pipeline whose
+        encoder decides the columns at each fit (folds may lack rare
+        categories), name the source columns with
+        :class:`~sklearn_l2x.SourceGroups`; see also
         :func:`~sklearn_l2x.groups_from_feature_names`.
     lam : float, default=0.01
         Penalty strength λ >= 0.

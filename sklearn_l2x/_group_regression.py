@@ -93,7 +93,7 @@ def group_l2_regression_path(
     X,
     y,
     *,
-    lams=50,
+    lams=100,
     eps=1e-3,
     groups=None,
     group_ratio=1.0,
@@ -111,7 +111,7 @@ def group_l2_regression_path(
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
-    lams : int or array-like, default=50
+    lams : int or array-like, default=100
         Number of λ values, log-spaced from ``lam_max`` down to
         ``eps·lam_max``, or the λ values themselves (sorted descending).
     eps : float, default=1e-3
@@ -192,8 +192,8 @@ class GroupL2Regression(_GroupL2RegressionModel):
 
     Parameters
     ----------
-    groups : None, array-like of shape (n_features,), list of lists or dict, \
-            default=None
+    groups : None, array-like of shape (n_features,), list of lists, dict or \
+            SourceGroups, default=None
         Feature groups, as in :class:`GroupL2LogisticRegression`; None makes
         every feature its own group.
     lam : float, default=0.01
@@ -360,13 +360,14 @@ class GroupL2RegressionCV(_CrossValidatedLambda, _GroupL2RegressionModel):
     groups, group_weights, l1_ratio, positive, fit_intercept, tol, max_iter, \
 verbose
         As in :class:`GroupL2Regression`.
-    lams : int or array-like, default=30
+    lams : int or array-like, default=100
         Number of λ values (log-spaced from ``lam_max`` of the whole data to
         ``eps·lam_max``) or the values themselves.
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of the automatic grid.
-    group_ratio : float or array-like of floats in (0, 1], default=1.0
-        Share of the group term, or the values to choose it from.
+    group_ratio : float or array-like of floats in [0, 1], default=1.0
+        Share of the group term, or the values to choose it from (0, pure
+        ridge, has no λ_max: it needs ``lams`` given as values).
     cv : int, cross-validation generator or iterable, default=None
         Folds (None means 5-fold ``KFold``).
     n_jobs : int, default=None
@@ -430,7 +431,7 @@ active_groups_, n_features_in_, feature_names_in_
         self,
         groups=None,
         *,
-        lams=30,
+        lams=100,
         eps=1e-3,
         group_ratio=1.0,
         group_weights=None,
@@ -480,7 +481,7 @@ active_groups_, n_features_in_, feature_names_in_
         structure = self._penalty_structure(X.shape[1])
         settings = [
             (mix, self._grid(X, y, sample_weight, mix, structure), structure)
-            for mix in mix_values(self.group_ratio, "group_ratio", False)
+            for mix in mix_values(self.group_ratio, "group_ratio")
         ]
         folds = list(check_cv(self.cv).split(X, y))
         summary = self._choose(

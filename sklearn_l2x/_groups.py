@@ -7,7 +7,10 @@ Accepted specifications (see :func:`resolve_groups`):
   a group, groups ordered by first appearance;
 - a list of index lists: ``[[0, 1, 2], [3, 4]]``;
 - a dict ``name -> column indices or column names`` (names need the column
-  names of the data, e.g. a pandas DataFrame).
+  names of the data, e.g. a pandas DataFrame);
+- a :class:`SourceGroups`: groups named by the source columns a transformer
+  encoded, resolved at every fit against the column names that reach the
+  estimator (so cross-validation folds may see different category levels).
 
 Overlapping groups, indices out of range, unknown column names, empty groups
 and features left in no group are errors.
@@ -17,7 +20,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["group_membership", "groups_from_feature_names", "resolve_groups"]
+__all__ = [
+    "SourceGroups",
+    "group_membership",
+    "groups_from_feature_names",
+    "resolve_groups",
+]
 
 
 def _is_index_list(item):
@@ -127,6 +135,8 @@ def resolve_groups(groups, n_features, feature_names=None):
     """
     if groups is None:
         return [np.array([j]) for j in range(n_features)], list(range(n_features))
+    if isinstance(groups, SourceGroups):
+        groups = groups.labels(feature_names, n_features)
     if isinstance(groups, Mapping):
         names = list(groups)
         indices = _member_groups(
@@ -147,7 +157,10 @@ def resolve_groups(groups, n_features, feature_names=None):
             if labels.ndim != 1 or labels.shape[0] != n_features:
                 raise ValueError(
                     f"groups: one label per feature expected ({n_features} labels), "
-                    f"got {labels.shape[0] if labels.ndim else 0}."
+                    f"got {labels.shape[0] if labels.ndim else 0}. When the columns "
+                    "are decided at each fit (one-hot encoding inside a pipeline), "
+                    "name the source columns instead: "
+                    "groups=SourceGroups([...])."
                 )
             names, first = [], {}
             for position, label in enumerate(labels):
@@ -238,20 +251,7 @@ def groups_from_feature_names(feature_names, input_features):
     inputs = sorted(input_features, key=len, reverse=True)
     labels = []
     for output in feature_names:
-        # The name with a ColumnTransformer's "transformer__" prefix removed
-        # comes first: "num__num" is the input "num", not "num" + "_...".
-        candidates = [output]
-        if "__" in output:
-            candidates.insert(0, output.split("__", 1)[1])
-        match = next(
-            (
-                name
-                for candidate in candidates
-                for name in inputs
-                if candidate == name or candidate.startswith(name + "_")
-            ),
-            None,
-        )
+        match = _source_of(output, inputs)
         if match is None:
             raise ValueError(
                 f"Output feature {output!r} does not start with any input feature "
@@ -259,3 +259,139 @@ def groups_from_feature_names(feature_names, input_features):
             )
         labels.append(match)
     return labels
+
+
+def _source_of(output, inputs):
+    """The input (longest first in ``inputs``) an output column was made from."""
+    # The name with a ColumnTransformer's "transformer__" prefix removed
+    # comes first: "num__num" is the input "num", not "num" + "_...".
+    candidates = [output]
+    if "__" in output:
+        candidates.insert(0, output.split("__", 1)[1])
+    return next(
+        (
+            name
+            for candidate in candidates
+            for name in inputs
+            if candidate == name or candidate.startswith(name + "_")
+        ),
+        None,
+    )
+
+
+class SourceGroups:
+    """Feature groups named by the source columns, resolved at every fit.
+
+    A one-hot encoder inside a pipeline decides its output columns when it is
+    fitted: a cross-validation fold that lacks a rare category has one column
+    fewer, so one label per column fixed in advance cannot fit every fold.
+    ``SourceGroups(["city", "device"])`` instead names the columns *before*
+    encoding. At each fit it reads the column names that reach the estimator
+    (``feature_names_in_``, e.g. from ``set_output(transform="pandas")``) and
+    puts every column made from ``"city"`` (``"city_paris"``,
+    ``"onehotencoder__city_paris"``, ...) in the group ``"city"``. Columns made
+    from none of the listed sources are each a group of their own, named after
+    the column.
+
+    A column belongs to a source when its name, with a ``ColumnTransformer``'s
+    ``"transformer__"`` prefix removed, equals the source's name or starts with
+    it followed by ``"_"``; the longest matching source wins.
+
+    Parameters
+    ----------
+    columns : list of str
+        Names of the source columns whose encoded columns form one group each.
+
+    See Also
+    --------
+    groups_from_feature_names : The same matching for a fitted transformer,
+        giving one label per output column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.compose import make_column_transformer
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    >>> from sklearn_l2x import GroupL2LogisticRegression, SourceGroups
+    >>> X = pd.DataFrame({
+    ...     "city": ["a", "b", "c", "a", "b", "a", "b", "a", "b", "z"] * 3,
+    ...     "age": [float(i % 7) for i in range(30)],
+    ... })
+    >>> y = [0, 1] * 15
+    >>> pre = make_column_transformer(
+    ...     (OneHotEncoder(handle_unknown="ignore", sparse_output=False), ["city"]),
+    ...     (StandardScaler(), ["age"]),
+    ... ).set_output(transform="pandas")
+    >>> model = make_pipeline(
+    ...     pre, GroupL2LogisticRegression(lam=0.01, groups=SourceGroups(["city"]))
+    ... )
+    >>> model.fit(X, y)[-1].group_names_
+    ['city', 'standardscaler__age']
+    >>> scores = cross_val_score(model, X, y, cv=3)  # folds see different levels
+    """
+
+    def __init__(self, columns):
+        self.columns = columns
+
+    def __repr__(self):
+        return f"SourceGroups({self.columns!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, SourceGroups) and _same(self.columns, other.columns)
+
+    __hash__ = None
+
+    def labels(self, feature_names, n_features=None):
+        """One group label per column, from the column names seen at fit.
+
+        Parameters
+        ----------
+        feature_names : array-like of str or None
+            The names of the columns that reach the estimator.
+        n_features : int, default=None
+            The number of columns, to check ``feature_names`` against.
+
+        Returns
+        -------
+        labels : list of str
+            The source of each column, or the column's own name when it comes
+            from none of ``columns``.
+
+        Raises
+        ------
+        ValueError
+            If there are no column names, or a source matches no column.
+        """
+        sources = _names(self.columns, "SourceGroups columns")
+        if not sources:
+            raise ValueError("SourceGroups columns must name at least one column.")
+        if feature_names is None:
+            raise ValueError(
+                f"groups={self!r} needs the column names of X at fit, and X has "
+                "none: fit on a pandas DataFrame, or end the preprocessing with "
+                "set_output(transform='pandas') so that the encoded column "
+                "names reach the estimator."
+            )
+        names = _names(feature_names, "feature_names")
+        if n_features is not None and len(names) != n_features:
+            raise ValueError(
+                f"groups: {len(names)} column names for {n_features} features."
+            )
+        ordered = sorted(set(sources), key=len, reverse=True)
+        labels = [_source_of(name, ordered) or name for name in names]
+        missing = [source for source in sources if source not in labels]
+        if missing:
+            raise ValueError(
+                f"groups: SourceGroups column(s) {missing} match no column of X "
+                f"(columns: {names[:6]}{' ...' if len(names) > 6 else ''})."
+            )
+        return labels
+
+
+def _same(a, b):
+    try:
+        return list(a) == list(b)
+    except TypeError:
+        return a == b

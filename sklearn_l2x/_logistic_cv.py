@@ -49,7 +49,7 @@ def group_l2_logistic_path(
     X,
     y,
     *,
-    lams=50,
+    lams=100,
     eps=1e-3,
     groups=None,
     group_ratio=1.0,
@@ -68,7 +68,7 @@ def group_l2_logistic_path(
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    lams : int or array-like, default=50
+    lams : int or array-like, default=100
         Number of λ values, log-spaced from ``lam_max`` down to
         ``eps·lam_max``, or the λ values themselves (sorted descending).
     eps : float, default=1e-3
@@ -176,7 +176,7 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
         mix_param = getattr(self, self._mix_name)
-        mixes = mix_values(mix_param, self._mix_name, self._mix_open_at_zero)
+        mixes = mix_values(mix_param, self._mix_name)
         structure = self._penalty_structure(X.shape[1])
         settings = []
         for mix in mixes:
@@ -259,10 +259,13 @@ class GroupL2LogisticRegressionCV(_GroupL2Penalised, _LogisticCV):
 
     Parameters
     ----------
-    groups, group_ratio, group_weights, l1_ratio, positive, fit_intercept, \
+    groups, group_weights, l1_ratio, positive, fit_intercept, \
 class_weight, tol, max_iter, verbose
         As in :class:`GroupL2LogisticRegression`.
-    lams : int or array-like, default=30
+    group_ratio : float or array-like of floats in [0, 1], default=1.0
+        Share of the group term, or the values to choose it from (0, pure
+        ridge, has no λ_max: it needs ``lams`` given as values).
+    lams : int or array-like, default=100
         Number of λ values (log-spaced from ``lam_max`` of the whole data to
         ``eps·lam_max``) or the values themselves.
     eps : float, default=1e-3
@@ -302,9 +305,11 @@ class_weight, tol, max_iter, verbose
     scores_se_ : ndarray of shape (n_lams,) or (n_mix, n_lams)
         Standard error of that mean: the fold scores' standard deviation
         (``ddof=1``) over √n_folds.
-    lams_ : ndarray of shape (n_lams,)
-        The grid, descending.
-    scores_ : ndarray of shape (n_folds, n_lams)
+    group_ratio_ : float
+        The chosen share of the group term.
+    lams_ : ndarray of shape (n_lams,) or (n_mix, n_lams)
+        The grid(s), descending.
+    scores_ : ndarray of shape (n_folds, n_lams) or (n_mix, n_folds, n_lams)
         Held-out scores.
     classes_, coef_, intercept_, n_iter_, dual_gap_, groups_, group_names_, \
 active_groups_, n_features_in_, feature_names_in_
@@ -324,14 +329,17 @@ active_groups_, n_features_in_, feature_names_in_
     (3, 10)
     """
 
-    _parameter_constraints: dict = {**GROUP_LOGISTIC_CONSTRAINTS, **CV_CONSTRAINTS}
-    _mix_open_at_zero = False
+    _parameter_constraints: dict = {
+        **GROUP_LOGISTIC_CONSTRAINTS,
+        "group_ratio": [Interval(Real, 0, 1, closed="both"), "array-like"],
+        **CV_CONSTRAINTS,
+    }
 
     def __init__(
         self,
         groups=None,
         *,
-        lams=30,
+        lams=100,
         eps=1e-3,
         group_ratio=1.0,
         group_weights=None,
@@ -380,9 +388,10 @@ class ElasticNetClassifierCV(_L1L2Penalised, _LogisticCV):
 
     Parameters
     ----------
-    l1_ratio : float or array-like of floats in (0, 1], default=0.5
-        The mix α, or the values to choose it from.
-    lams : int or array-like, default=30
+    l1_ratio : float or array-like of floats in [0, 1], default=0.5
+        The mix α, or the values to choose it from (0, pure ridge, has no
+        λ_max: it needs ``lams`` given as values).
+    lams : int or array-like, default=100
         Number of λ values (log-spaced from ``lam_max`` to ``eps·lam_max``) or
         the values themselves.
     eps : float, default=1e-3
@@ -455,16 +464,15 @@ feature_names_in_
 
     _parameter_constraints: dict = {
         **ELASTIC_LOGISTIC_CONSTRAINTS,
-        "l1_ratio": [Interval(Real, 0, 1, closed="right"), "array-like"],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), "array-like"],
         **CV_CONSTRAINTS,
     }
-    _mix_open_at_zero = True
 
     def __init__(
         self,
         *,
         l1_ratio=0.5,
-        lams=30,
+        lams=100,
         eps=1e-3,
         penalty_factor=None,
         positive=False,

@@ -9,7 +9,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._dask import dask_sufficient_stats, is_dask_collection
-from ._groups import resolve_groups
+from ._groups import SourceGroups, resolve_groups
 from ._ridge_engine import fit_spectrum, kfold_curve
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.banded import BandedRidge
@@ -82,13 +82,14 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         of ``mean(d_j²)/S``, where ``d_j`` are the singular values of the
         centred design. An optimum at an end of the range is reported in
         ``lam_on_boundary_`` and by a warning.
-    groups : None, array-like of shape (n_features,), list of lists or dict, \
-            default=None
+    groups : None, array-like of shape (n_features,), list of lists, dict or \
+            SourceGroups, default=None
         Feature groups for *banded* ridge, one λ per group (λ_g‖w_g‖² summed
         over groups), chosen by ``"gcv"`` or ``"evidence"``: one label per
         feature, a list of column-index lists, or a dict ``name -> columns``
-        (indices, or column names when X is a DataFrame). Every feature must
-        be in exactly one group. Cost: each trial vector of λ needs its own
+        (indices, or column names when X is a DataFrame), or
+        :class:`~sklearn_l2x.SourceGroups` naming the columns before encoding.
+        Every feature must be in exactly one group. Cost: each trial vector of λ needs its own
         decomposition (p×p from the statistics when n >= p, n×n kernel when
         p > n), and L-BFGS-B with analytic gradients usually takes 20 to 60
         of them, so a banded fit costs tens of plain fits (per target when
@@ -200,7 +201,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         "n_jobs": [Integral, None],
         "lam_per_target": ["boolean"],
         "lam_bounds": [tuple, list, None],
-        "groups": ["array-like", dict, None],
+        "groups": ["array-like", dict, SourceGroups, None],
         "fit_intercept": ["boolean"],
         "selection": [StrOptions({"min", "1se"})],
         "penalty_factor": ["array-like", None],

@@ -427,20 +427,18 @@ def count_or_values_grid(lam_top, lams, eps, mix_name):
     return lam_grid(lam_top, lams, None, eps, mix_name)
 
 
-def mix_values(mix, name, open_at_zero):
-    """The mix values to cross-validate: a float or a non-empty list, each checked.
+def mix_values(mix, name):
+    """The mix values to cross-validate: a float or a non-empty list, each in [0, 1].
 
-    Each value must lie in [0, 1] (in (0, 1] when ``open_at_zero``: no λ grid
-    descends from λ_max when the sparse part is absent).
+    A mix of 0 (no sparse part) has no λ_max: :func:`lam_grid` then needs the
+    λ values given.
     """
     values = np.atleast_1d(np.asarray(mix, dtype=np.float64))
     if values.ndim != 1 or values.size == 0:
         raise ValueError(f"{name} must be a float or a non-empty list of floats.")
-    low_ok = values > 0 if open_at_zero else values >= 0
-    if not np.all(np.isfinite(values) & low_ok & (values <= 1)):
-        interval = "(0, 1]" if open_at_zero else "[0, 1]"
+    if not np.all(np.isfinite(values) & (values >= 0) & (values <= 1)):
         raise ValueError(
-            f"Every value of {name} must be in {interval}, got {values.tolist()!r}."
+            f"Every value of {name} must be in [0, 1], got {values.tolist()!r}."
         )
     return [float(v) for v in values]
 

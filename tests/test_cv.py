@@ -20,6 +20,8 @@ from sklearn_l2x import (
     ElasticNetCV,
     GroupL2LogisticRegression,
     GroupL2LogisticRegressionCV,
+    GroupL2Regression,
+    GroupL2RegressionCV,
 )
 from sklearn_l2x._cv import select
 
@@ -198,3 +200,52 @@ def test_every_cv_estimator_has_scores_in_one_layout(estimator, data, scores):
     assert model.lam_ == lams[tuple(first)]
     if hasattr(model, "mse_path_"):
         assert_allclose(model.scores_, -model.mse_path_.transpose(0, 2, 1))
+
+
+@pytest.mark.parametrize(
+    "make, mix_name, single, data",
+    [
+        (ElasticNetCV, "l1_ratio", ElasticNet, _regression),
+        (ElasticNetClassifierCV, "l1_ratio", ElasticNetClassifier, _classification),
+        (
+            GroupL2LogisticRegressionCV,
+            "group_ratio",
+            GroupL2LogisticRegression,
+            _classification,
+        ),
+        (GroupL2RegressionCV, "group_ratio", GroupL2Regression, _regression),
+    ],
+)
+def test_a_mix_of_zero_is_ridge_and_needs_given_lams(make, mix_name, single, data):
+    """One rule for mix = 0 in every CV estimator: accepted, with λ values given."""
+    X, y = data()
+    folds = KFold(3)
+    with pytest.raises(ValueError, match=f"{mix_name} > 0.*pass lams"):
+        make(**{mix_name: 0.0}, lams=5, cv=folds).fit(X, y)
+    model = make(**{mix_name: [0.0, 1.0]}, lams=[1.0, 0.1, 0.01], cv=folds)
+    model.fit(X, y)
+    assert model.scores_.shape == (2, 3, 3)
+    ridge = make(**{mix_name: 0.0}, lams=[1.0, 0.1, 0.01], cv=folds, tol=1e-10)
+    ridge.fit(X, y)
+    refit = single(**{mix_name: 0.0}, lam=ridge.lam_, tol=1e-10).fit(X, y)
+    assert_allclose(ridge.coef_, refit.coef_, rtol=1e-6, atol=1e-8)
+
+
+def test_one_default_grid_size():
+    """Every CV estimator and path function: ``lams`` an int or values, default 100."""
+    import inspect
+
+    import sklearn_l2x
+
+    owners = [
+        getattr(sklearn_l2x, name)
+        for name in sklearn_l2x.__all__
+        if name.endswith("CV") or name.endswith("_path")
+    ]
+    defaults = {
+        owner.__name__: inspect.signature(owner).parameters["lams"].default
+        for owner in owners
+    }
+    assert len(defaults) == 6 and set(defaults.values()) == {100}, defaults
+    for owner in owners:
+        assert "n_lams" not in inspect.signature(owner).parameters
