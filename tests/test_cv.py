@@ -246,6 +246,6 @@ def test_one_default_grid_size():
         owner.__name__: inspect.signature(owner).parameters["lams"].default
         for owner in owners
     }
-    assert len(defaults) == 6 and set(defaults.values()) == {100}, defaults
+    assert len(defaults) == 7 and set(defaults.values()) == {100}, defaults
     for owner in owners:
         assert "n_lams" not in inspect.signature(owner).parameters
