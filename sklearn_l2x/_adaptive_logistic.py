@@ -3,7 +3,6 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import check_classification_targets
 
 from . import _glm_selection
@@ -14,6 +13,7 @@ from ._logistic import (
     probabilities,
 )
 from ._losses import make_logistic_loss
+from ._routing import RoutedFolds
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.newton import RowSpaceDesign
 from ._validation import check_lam_bounds, chosen_criterion, warn, warn_not_converged
@@ -21,7 +21,7 @@ from ._validation import check_lam_bounds, chosen_criterion, warn, warn_not_conv
 __all__ = ["AdaptiveLogisticRegression"]
 
 
-class AdaptiveLogisticRegression(_LogisticLinearModel):
+class AdaptiveLogisticRegression(RoutedFolds, _LogisticLinearModel):
     """L2-penalised logistic regression that chooses its own λ during ``fit``.
 
     Minimises the mean (weighted) log-loss plus an L2 penalty,
@@ -167,6 +167,8 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
     0.0749
     """
 
+    _stratified_folds = True
+
     _parameter_constraints: dict = {
         "lam": [Interval(Real, 0, None, closed="neither"), None],
         "criterion": [StrOptions({"alo", "evidence", "loo", "kfold"}), None],
@@ -203,7 +205,7 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
         self.max_iter = max_iter
 
     @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the model, choosing λ unless ``lam`` is given.
 
         Parameters
@@ -215,6 +217,11 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
             Class labels (any type).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights (frequencies), multiplied by ``class_weight``.
+        **params : dict
+            Metadata for the splitter of ``criterion="kfold"`` (e.g.
+            ``groups`` for ``GroupKFold``): routed to it with
+            ``sklearn.set_config(enable_metadata_routing=True)``; without
+            routing, ``groups`` alone is accepted and passed to it.
 
         Returns
         -------
@@ -222,6 +229,11 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
             The fitted estimator.
         """
         self.criterion_ = chosen_criterion(self.criterion, self.cv, "alo")
+        split_params, _ = self._routed(
+            params,
+            self.criterion_ == "kfold"
+            and (self.lam is None or self.criterion is not None),
+        )
         bounds = check_lam_bounds(self.lam_bounds)
         X, y = self._validate(X, y)
         check_classification_targets(y)
@@ -235,10 +247,7 @@ class AdaptiveLogisticRegression(_LogisticLinearModel):
         if self.lam is None or self.criterion is not None:
             folds = None
             if self.criterion_ == "kfold":
-                splitter = check_cv(
-                    5 if self.cv is None else self.cv, y, classifier=True
-                )
-                folds = list(splitter.split(X, y))
+                folds = self._folds(X, y, split_params)
             criterion = _glm_selection.make_criterion(self.criterion_, problem, folds)
         self._search(problem, criterion, bounds)
         fit = problem.fits.fit(self.lam_)

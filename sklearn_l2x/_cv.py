@@ -4,8 +4,9 @@ For every setting (a value of the mix, with its λ grid) and every fold, the
 whole λ path is fitted on the training rows (warm-started, by the problem's
 own ``path``) and scored on the held-out rows; all (setting, fold) pairs run in
 one joblib ``Parallel`` (any backend: processes, dask). What to fit and how to
-score is the caller's ``fold_scores(setting, train, test)``, a picklable
-callable receiving each part as ``(X, y, sample_weight)`` and returning the
+score is the caller's ``fold_scores(setting, train, test, score_params)``, a
+picklable callable receiving each part as ``(X, y, sample_weight)`` (and the
+routed scorer metadata of the held-out rows) and returning the
 scores and the fitted :class:`~sklearn_l2x._problem.Path`; the engine knows
 nothing of estimators, and hands back the paths' convergence records so that
 the caller can warn in its own process (warnings raised in joblib's worker
@@ -17,11 +18,13 @@ within ``_TIE_RTOL`` (relative) of it count as ties, and the first of those in
 (setting, λ) order wins: the first setting, and the largest λ (grids descend).
 """
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
 
+from ._routing import rows_of
 from ._sklearn_compat import safe_indexing
 from ._validation import warn_not_converged
 
@@ -36,33 +39,70 @@ def _rows(X, y, sample_weight, rows):
     return safe_indexing(X, rows), safe_indexing(y, rows), weights
 
 
-def _one_fold(fold_scores, setting, X, y, sample_weight, train, test):
+def _one_fold(fold_scores, setting, data, fold, score_params, progress):
+    X, y, sample_weight = data
+    train, test = fold
+    start = time.perf_counter()
     scores, path = fold_scores(
         setting,
         _rows(X, y, sample_weight, train),
         _rows(X, y, sample_weight, test),
+        rows_of(score_params, test),
     )
     records = [
         {"converged": info["converged"], "relative_gap": info["relative_gap"]}
         for info in path.infos
     ]
+    if progress is not None:
+        progress.fold(path, time.perf_counter() - start)
     return np.asarray(scores, dtype=np.float64), records
 
 
-def path_scores(fold_scores, settings, X, y, sample_weight, folds, n_jobs=None):
+class FoldProgress:
+    """One line per fitted fold path, printed where the fold runs (``verbose``)."""
+
+    def __init__(self, name, mix_name, setting, fold_number, n_folds):
+        self.label = f"{name}: fold {fold_number}/{n_folds}, {mix_name}={setting[0]:g}"
+
+    def fold(self, path, seconds):
+        print(
+            f"[{self.label}] {len(path.lams)} λ from {path.lams[0]:.3g} to "
+            f"{path.lams[-1]:.3g}, largest relative gap {np.max(path.gaps):.1e}, "
+            f"{seconds:.2f} s",
+            flush=True,
+        )
+
+
+def path_scores(
+    fold_scores,
+    settings,
+    X,
+    y,
+    sample_weight,
+    folds,
+    n_jobs=None,
+    score_params=None,
+    verbose=None,
+):
     """Held-out scores of every (setting, fold, λ) and the paths' records.
 
     Parameters
     ----------
     fold_scores : callable
-        ``fold_scores(setting, train, test) -> (scores (n_lams,), path)``,
-        train and test each ``(X, y, sample_weight)``.
+        ``fold_scores(setting, train, test, score_params) -> (scores (n_lams,),
+        path)``, train and test each ``(X, y, sample_weight)``.
     settings : list
         One entry per setting, passed through to ``fold_scores``.
     X, y : validated arrays
     sample_weight : ndarray or None
     folds : list of (train, test) index arrays
     n_jobs : int or None
+    score_params : dict or None
+        Per-sample metadata for the scorer, restricted to each fold's held-out
+        rows.
+    verbose : (name, mix_name) or None
+        Print one line per fold path, labelled with the estimator's and the
+        mix's names.
 
     Returns
     -------
@@ -70,10 +110,23 @@ def path_scores(fold_scores, settings, X, y, sample_weight, folds, n_jobs=None):
     records : list of dict
         ``converged`` and ``relative_gap`` of every path point of every fold.
     """
+
+    def progress(setting, number):
+        if verbose is None:
+            return None
+        return FoldProgress(*verbose, setting, number, len(folds))
+
     results = Parallel(n_jobs=n_jobs)(
-        delayed(_one_fold)(fold_scores, setting, X, y, sample_weight, train, test)
+        delayed(_one_fold)(
+            fold_scores,
+            setting,
+            (X, y, sample_weight),
+            fold,
+            score_params or {},
+            progress(setting, number),
+        )
         for setting in settings
-        for train, test in folds
+        for number, fold in enumerate(folds, start=1)
     )
     scores = np.array([scores for scores, _ in results])
     records = [record for _, fold_records in results for record in fold_records]
@@ -194,13 +247,24 @@ def weighted_mse(path, X, y, sample_weight):
 
 
 def cross_validate(
-    fold_scores, settings, X, y, sample_weight, folds, *, n_jobs, convergence
+    fold_scores,
+    settings,
+    X,
+    y,
+    sample_weight,
+    folds,
+    *,
+    n_jobs,
+    convergence,
+    score_params=None,
+    verbose=None,
 ):
     """:func:`path_scores`, one warning for the fold paths, and :func:`select`.
 
     ``convergence`` is ``(name, tol, max_iter, steps)`` for the warning, which
     is raised here, in the caller's process, for every fold path point that
-    stopped above ``tol``.
+    stopped above ``tol``; ``score_params`` and ``verbose`` are
+    :func:`path_scores`'.
 
     Returns
     -------
@@ -208,7 +272,15 @@ def cross_validate(
     choice : Selection
     """
     scores, records = path_scores(
-        fold_scores, settings, X, y, sample_weight, folds, n_jobs
+        fold_scores,
+        settings,
+        X,
+        y,
+        sample_weight,
+        folds,
+        n_jobs,
+        score_params,
+        verbose,
     )
     name, tol, max_iter, steps = convergence
     warn_not_converged(

@@ -10,27 +10,39 @@ choice as the fitted attributes every CV estimator has (``lam_``,
 import numpy as np
 
 from ._cv import cross_validate, summarise
+from ._routing import RoutedFolds
 
 
-class _CrossValidatedLambda:
-    """A mixin for estimators with ``n_jobs``, ``tol``, ``max_iter``, ``selection``."""
+class _CrossValidatedLambda(RoutedFolds):
+    """For estimators with cv, n_jobs, tol, max_iter, selection and verbose."""
 
-    def _choose(self, settings, data, folds, *, steps, mix_name):
+    def _choose(self, settings, data, folds, *, steps, mix_name, score_params=None):
         """Cross-validate ``settings`` on ``data`` = (X, y, sample_weight).
 
         ``steps`` names what ``max_iter`` counts (for the fold paths'
-        ConvergenceWarning); returns the :class:`~sklearn_l2x._cv.CVSummary`.
+        ConvergenceWarning); ``score_params`` is the scorer's routed
+        metadata. With ``verbose``, one line per fold path and one for the
+        choice. Returns the :class:`~sklearn_l2x._cv.CVSummary`.
         """
+        name = type(self).__name__
         scores, choice = cross_validate(
             self._fold_scores,
             settings,
             *data,
             folds,
             n_jobs=self.n_jobs,
-            convergence=(type(self).__name__, self.tol, self.max_iter, steps),
+            convergence=(name, self.tol, self.max_iter, steps),
+            score_params=score_params,
+            verbose=(name, mix_name) if self.verbose else None,
         )
         several = not np.isscalar(getattr(self, mix_name))
         summary = summarise(settings, scores, choice, self.selection, several)
-        for name, value in summary.attributes(mix_name).items():
-            setattr(self, name, value)
+        for attribute, value in summary.attributes(mix_name).items():
+            setattr(self, attribute, value)
+        if self.verbose:
+            print(
+                f"[{name}] chose λ={summary.lam:.4g} ({self.selection}), "
+                f"{mix_name}={summary.mix:g}; refitting on all the data",
+                flush=True,
+            )
         return summary

@@ -3,7 +3,6 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.model_selection import check_cv
 
 from ._cv import weighted_mse
 from ._cv_estimator import _CrossValidatedLambda
@@ -50,6 +49,9 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         of the best (the one-standard-error rule, glmnet's ``lambda.1se``),
         on the chosen mix's grid. Both are reported (``lam_min_``,
         ``lam_1se_``).
+    verbose : int, default=0
+        With 1 or more, one line per fold path (its λ range, largest
+        relative duality gap and seconds) and one for the choice.
 
     Attributes
     ----------
@@ -106,6 +108,7 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
         "selection": [StrOptions({"min", "1se"})],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -122,6 +125,7 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         max_iter=10000,
         positive=False,
         selection="min",
+        verbose=0,
     ):
         self.l1_ratio = l1_ratio
         self.penalty_factor = penalty_factor
@@ -134,9 +138,10 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         self.cv = cv
         self.n_jobs = n_jobs
         self.selection = selection
+        self.verbose = verbose
 
     @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Choose λ (and α) by cross-validation, then refit on all the data.
 
         Parameters
@@ -144,12 +149,19 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the fits and of the held-out errors.
+        **params : dict
+            Metadata for the splitter (``cv``), e.g. ``groups`` for
+            ``GroupKFold``: routed to it with
+            ``sklearn.set_config(enable_metadata_routing=True)``; without
+            routing, ``groups`` alone is accepted and passed to it.
 
         Returns
         -------
         self : ElasticNetCV
             The fitted estimator.
         """
+        split_params, _ = self._routed(params)
         X, y, sample_weight = validate_cv_regression(self, X, y, sample_weight)
         mixes = mix_values(self.l1_ratio, "l1_ratio")
         problem = self._problem(X, y, sample_weight)
@@ -165,7 +177,7 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
             )
             for mix in mixes
         ]
-        folds = list(check_cv(self.cv).split(X, y))
+        folds = self._folds(X, y, split_params)
         self._choose(
             settings,
             (X, y, sample_weight),
@@ -178,7 +190,7 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         start = np.zeros((X.shape[1], problem.n_targets))
         return self._solve(problem, self.lam_, self.l1_ratio_, start, X.dtype)
 
-    def _fold_scores(self, setting, train, test):
+    def _fold_scores(self, setting, train, test, score_params):
         """Minus the weighted held-out MSE of the path fitted on ``train``."""
         l1_ratio, grid = setting
         problem = self._problem(*train, many_fits=True)

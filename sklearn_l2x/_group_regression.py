@@ -8,7 +8,6 @@ group's coefficients of every target (the multi-task group lasso).
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.model_selection import check_cv
 
 from ._cv import weighted_mse
 from ._cv_estimator import _CrossValidatedLambda
@@ -461,7 +460,7 @@ active_groups_, n_features_in_, feature_names_in_
         self.verbose = verbose
 
     @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Choose λ (and the ratio) by cross-validation, then refit on all data.
 
         Parameters
@@ -471,19 +470,25 @@ active_groups_, n_features_in_, feature_names_in_
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; the held-out errors are weighted by them
             too.
+        **params : dict
+            Metadata for the splitter (``cv``), e.g. ``groups`` for
+            ``GroupKFold``: routed to it with
+            ``sklearn.set_config(enable_metadata_routing=True)``; without
+            routing, ``groups`` alone is accepted and passed to it.
 
         Returns
         -------
         self : GroupL2RegressionCV
             The fitted estimator.
         """
+        split_params, _ = self._routed(params)
         X, y, sample_weight = validate_cv_regression(self, X, y, sample_weight)
         structure = self._penalty_structure(X.shape[1])
         settings = [
             (mix, self._grid(X, y, sample_weight, mix, structure), structure)
             for mix in mix_values(self.group_ratio, "group_ratio")
         ]
-        folds = list(check_cv(self.cv).split(X, y))
+        folds = self._folds(X, y, split_params)
         summary = self._choose(
             settings,
             (X, y, sample_weight),
@@ -503,7 +508,7 @@ active_groups_, n_features_in_, feature_names_in_
             problem.lam_max(), self.lams, self.eps, "group_ratio"
         )
 
-    def _fold_scores(self, setting, train, test):
+    def _fold_scores(self, setting, train, test, score_params):
         """Minus the weighted held-out MSE of the path fitted on ``train``."""
         mix, grid, structure = setting
         problem = self._problem(*train, 1.0, mix, structure)

@@ -9,7 +9,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.metrics import check_scoring, log_loss
-from sklearn.model_selection import check_cv
 
 from ._cv import _rows
 from ._cv_estimator import _CrossValidatedLambda
@@ -155,8 +154,10 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
     The best mean score wins (the largest λ among ties).
     """
 
+    _stratified_folds = True
+
     @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Choose λ (and the mix) by cross-validation, then refit.
 
         Parameters
@@ -166,6 +167,14 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, multiplied by ``class_weight``; the
             held-out scores are weighted by them too.
+        **params : dict
+            Metadata for the splitter (``cv``), e.g. ``groups`` for
+            ``GroupKFold``, and for the ``scoring`` scorer (given the
+            held-out rows): routed with
+            ``sklearn.set_config(enable_metadata_routing=True)``, where a
+            given ``scoring`` receives ``sample_weight`` only when it
+            requests it (``set_score_request``); without routing, ``groups``
+            alone is accepted and passed to the splitter.
 
         Returns
         -------
@@ -175,6 +184,9 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
         X, y = self._validate(X, y)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
+        split_params, score_params = self._routed(
+            params, sample_weight=sample_weight
+        )
         mix_param = getattr(self, self._mix_name)
         mixes = mix_values(mix_param, self._mix_name)
         structure = self._penalty_structure(X.shape[1])
@@ -185,13 +197,14 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
                 problem.lam_max(), self.lams, self.eps, self._mix_name
             )
             settings.append((mix, grid, structure))
-        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
+        folds = self._folds(X, y, split_params)
         summary = self._choose(
             settings,
             (X, y, sample_weight),
             folds,
             steps=PROX_NEWTON_STEPS,
             mix_name=self._mix_name,
+            score_params=score_params,
         )
         mix = summary.mix
         if self.refit:
@@ -202,7 +215,7 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
         self._set_solution(*solution, structure, X.dtype)
         return self
 
-    def _fold_scores(self, setting, train, test):
+    def _fold_scores(self, setting, train, test, score_params):
         """Held-out scores of the path at ``setting`` fitted on ``train``."""
         mix, grid, structure = setting
         classes, problem = self._problem(*train, 1.0, mix, structure)
@@ -212,11 +225,13 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
             if self.scoring is None
             else check_scoring(self, scoring=self.scoring)
         )
-        X_test, y_test, sw_test = test
-        weights = {} if sw_test is None else {"sample_weight": sw_test}
+        X_test, y_test, _ = test
         scores = [
             scorer(
-                self._with_solution(classes, coef, intercept), X_test, y_test, **weights
+                self._with_solution(classes, coef, intercept),
+                X_test,
+                y_test,
+                **score_params,
             )
             for coef, intercept in zip(path.coefs, path.intercepts, strict=True)
         ]

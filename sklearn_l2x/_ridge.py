@@ -5,12 +5,12 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._dask import dask_sufficient_stats, is_dask_collection
 from ._groups import SourceGroups, resolve_groups
 from ._ridge_engine import fit_spectrum, kfold_curve
+from ._routing import RoutedFolds
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.banded import BandedRidge
 from ._solvers.spectral import SufficientStats, decompose
@@ -27,7 +27,7 @@ from ._validation import (
 __all__ = ["AdaptiveRidge"]
 
 
-class AdaptiveRidge(RegressorMixin, BaseEstimator):
+class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
     """Ridge regression that chooses its own λ during ``fit``.
 
     Minimises the mean squared error plus an L2 penalty,
@@ -89,11 +89,11 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         feature, a list of column-index lists, or a dict ``name -> columns``
         (indices, or column names when X is a DataFrame), or
         :class:`~sklearn_l2x.SourceGroups` naming the columns before encoding.
-        Every feature must be in exactly one group. Cost: each trial vector of λ needs its own
-        decomposition (p×p from the statistics when n >= p, n×n kernel when
-        p > n), and L-BFGS-B with analytic gradients usually takes 20 to 60
-        of them, so a banded fit costs tens of plain fits (per target when
-        ``lam_per_target``).
+        Every feature must be in exactly one group. Cost: each trial vector
+        of λ needs its own decomposition (p×p from the statistics when
+        n >= p, n×n kernel when p > n), and L-BFGS-B with analytic gradients
+        usually takes 20 to 60 of them, so a banded fit costs tens of plain
+        fits (per target when ``lam_per_target``).
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept. Sparse X is centred
         implicitly, never densified.
@@ -302,7 +302,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
     # -- fitting -----------------------------------------------------------------
 
     @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the model, choosing λ unless ``lam`` is given.
 
         Parameters
@@ -317,6 +317,11 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights (not all zero), read as frequencies by
             ``"gcv"`` and ``"evidence"``.
+        **params : dict
+            Metadata for the splitter of ``criterion="kfold"`` (e.g.
+            ``groups`` for ``GroupKFold``): routed to it with
+            ``sklearn.set_config(enable_metadata_routing=True)``; without
+            routing, ``groups`` alone is accepted and passed to it.
 
         Returns
         -------
@@ -324,6 +329,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         self._check_options()
+        split_params, _ = self._routed(params, self._splits())
         if is_dask_collection(X):
             return self._fit_dask(X, y, sample_weight)
         X, y, sample_weight = self._validate(X, y, sample_weight, reset=True)
@@ -333,7 +339,7 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         self._resolve_groups(X.shape[1])
         self._unpenalised = None
         if self._free is not None:
-            return self._fit_with_free_columns(X, y, y2d, sample_weight)
+            return self._fit_with_free_columns(X, y, y2d, sample_weight, split_params)
         banded = None
         if self._banded_search():
             n_samples, n_features = X.shape
@@ -362,12 +368,12 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 need_U=self.lam is None and self.criterion_ == "loo",
             )
         fold_curve = None
-        if self.lam is None and self.criterion_ == "kfold":
-            fold_curve = self._kfold_curve(X, y2d, sample_weight)
+        if self._splits():
+            fold_curve = self._kfold_curve(X, y2d, sample_weight, split_params)
         self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve, banded)
         return self
 
-    def _fit_with_free_columns(self, X, y, y2d, sample_weight):
+    def _fit_with_free_columns(self, X, y, y2d, sample_weight, split_params):
         """Ridge with the unpenalised columns (and the intercept) projected out."""
         if self.groups is not None:
             raise ValueError(
@@ -387,8 +393,8 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
         )
         spectrum.free = self._unpenalised.record
         fold_curve = None
-        if self.lam is None and self.criterion_ == "kfold":
-            fold_curve = self._kfold_curve(X, y2d, sample_weight)
+        if self._splits():
+            fold_curve = self._kfold_curve(X, y2d, sample_weight, split_params)
         self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve)
         return self
 
@@ -510,8 +516,12 @@ class AdaptiveRidge(RegressorMixin, BaseEstimator):
                 f"n_samples = {n_samples} (1 sample); give lam to fit it anyway."
             )
 
-    def _kfold_curve(self, X, y2d, sample_weight):
-        folds = list(check_cv(5 if self.cv is None else self.cv).split(X, y2d))
+    def _splits(self):
+        """Whether this fit chooses λ on folds."""
+        return self.lam is None and self.criterion_ == "kfold"
+
+    def _kfold_curve(self, X, y2d, sample_weight, split_params):
+        folds = self._folds(X, y2d, split_params)
         return kfold_curve(
             X,
             y2d,

@@ -10,6 +10,7 @@ from sklearn.utils.validation import validate_data
 
 from ._logistic import effective_weights, encode_classes
 from ._ridge import AdaptiveRidge
+from ._routing import RoutedFolds
 from ._sklearn_compat import Interval, LinearClassifierMixin, StrOptions, fit_context
 
 __all__ = ["AdaptiveRidgeClassifier"]
@@ -27,7 +28,7 @@ _RIDGE_ATTRIBUTES = (
 )
 
 
-class AdaptiveRidgeClassifier(LinearClassifierMixin, BaseEstimator):
+class AdaptiveRidgeClassifier(RoutedFolds, LinearClassifierMixin, BaseEstimator):
     """Ridge classifier that chooses its own λ during ``fit``.
 
     The classes are coded as ±1 (one column for two classes, one per class
@@ -143,7 +144,7 @@ class AdaptiveRidgeClassifier(LinearClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
 
     @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit ridge to the ±1 class codes, choosing λ unless ``lam`` is given.
 
         Parameters
@@ -154,6 +155,9 @@ class AdaptiveRidgeClassifier(LinearClassifierMixin, BaseEstimator):
             Class labels (any type).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, multiplied by ``class_weight``.
+        **params : dict
+            Metadata for the splitter of ``criterion="kfold"`` (e.g.
+            ``groups`` for ``GroupKFold``), as in :meth:`AdaptiveRidge.fit`.
 
         Returns
         -------
@@ -181,7 +185,7 @@ class AdaptiveRidgeClassifier(LinearClassifierMixin, BaseEstimator):
             lam_per_target=self.lam_per_target,
             lam_bounds=self.lam_bounds,
             fit_intercept=self.fit_intercept,
-        ).fit(X, codes.astype(np.float64), sample_weight=weights)
+        ).fit(X, codes.astype(np.float64), sample_weight=weights, **params)
         self.classes_ = classes
         self.coef_ = ridge.coef_
         self.intercept_ = ridge.intercept_

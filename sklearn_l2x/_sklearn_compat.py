@@ -18,6 +18,7 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 from sklearn.utils.fixes import parse_version
+from sklearn.utils.metadata_routing import _routing_enabled
 from sklearn.utils.validation import _check_sample_weight, _get_feature_names
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "enet_path_centred",
     "feature_names_of",
     "fit_context",
+    "routing_enabled",
     "safe_indexing",
     "sklearn_at_least",
     "validate_params",
@@ -47,6 +49,9 @@ fit_context = _fit_context
 # The column names of a DataFrame (None for arrays and unnamed columns),
 # checked as scikit-learn checks them for ``feature_names_in_``.
 feature_names_of = _get_feature_names
+
+# Whether sklearn.set_config(enable_metadata_routing=True) is in effect.
+routing_enabled = _routing_enabled
 
 # Row selection that works for arrays, sparse matrices and DataFrames.
 safe_indexing = _safe_indexing

@@ -40,7 +40,10 @@ def _data(n=60, seed=0):
 
 def _preprocess():
     return make_column_transformer(
-        (OneHotEncoder(handle_unknown="ignore", sparse_output=False), ["clinic", "city"]),
+        (
+            OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+            ["clinic", "city"],
+        ),
         (StandardScaler(), ["age", "dose"]),
     ).set_output(transform="pandas")
 
