@@ -81,7 +81,7 @@ def test_class_weight_is_checked(estimator, class_weight, message):
     "model, data",
     [
         (ElasticNetClassifierCV(l1_ratio=[0.5, 1.5]), (X, Y)),
-        (ElasticNetClassifierCV(l1_ratio=[0.0, 0.5]), (X, Y)),
+        (GroupL2LogisticRegressionCV(group_ratio=[0.5, -0.1]), (X, Y)),
         (ElasticNetCV(l1_ratio=[0.5, NAN]), (XR, YR[:, 0])),
     ],
 )
