@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 
+from ._progress import FoldProgress
 from ._routing import rows_of
 from ._sklearn_compat import safe_indexing
 from ._validation import warn_not_converged
@@ -56,21 +57,6 @@ def _one_fold(fold_scores, setting, data, fold, score_params, progress):
     if progress is not None:
         progress.fold(path, time.perf_counter() - start)
     return np.asarray(scores, dtype=np.float64), records
-
-
-class FoldProgress:
-    """One line per fitted fold path, printed where the fold runs (``verbose``)."""
-
-    def __init__(self, name, mix_name, setting, fold_number, n_folds):
-        self.label = f"{name}: fold {fold_number}/{n_folds}, {mix_name}={setting[0]:g}"
-
-    def fold(self, path, seconds):
-        print(
-            f"[{self.label}] {len(path.lams)} λ from {path.lams[0]:.3g} to "
-            f"{path.lams[-1]:.3g}, largest relative gap {np.max(path.gaps):.1e}, "
-            f"{seconds:.2f} s",
-            flush=True,
-        )
 
 
 def path_scores(

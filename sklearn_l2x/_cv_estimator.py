@@ -16,6 +16,12 @@ from ._routing import RoutedFolds
 class _CrossValidatedLambda(RoutedFolds):
     """For estimators with cv, n_jobs, tol, max_iter, selection and verbose."""
 
+    def _solver_options(self):
+        """The refit's solver options: its own lines only from ``verbose=2``."""
+        options = super()._solver_options()
+        options["verbose"] = max(int(self.verbose) - 1, 0)
+        return options
+
     def _choose(self, settings, data, folds, *, steps, mix_name, score_params=None):
         """Cross-validate ``settings`` on ``data`` = (X, y, sample_weight).
 

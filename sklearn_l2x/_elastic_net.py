@@ -10,6 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._problem import ElasticNetProblem
+from ._progress import path_progress
 from ._regression import _LinearRegressor, validate_regression
 from ._selection import count_or_values_grid
 from ._sklearn_compat import Interval, fit_context, validate_params
@@ -41,6 +42,7 @@ ELASTIC_NET_CONSTRAINTS = {
         "lams": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "eps": [Interval(Real, 0, 1, closed="neither")],
         "sample_weight": ["array-like", None],
+        "verbose": ["verbose"],
         **ELASTIC_NET_CONSTRAINTS,
     },
     prefer_skip_nested_validation=True,
@@ -58,6 +60,7 @@ def elastic_net_path(
     tol=1e-8,
     max_iter=10000,
     positive=False,
+    verbose=0,
 ):
     """The elastic net along a descending λ grid, each fit warm-started.
 
@@ -76,6 +79,10 @@ def elastic_net_path(
     sample_weight : array-like of shape (n_samples,), default=None
     penalty_factor, fit_intercept, tol, max_iter, positive
         As in :class:`ElasticNet`.
+    verbose : int, default=0
+        With 1, one line per segment of ten λ (the λ reached, the largest
+        relative duality gap, seconds); with 2 or more, one line per λ. A
+        path solved on the Gram matrix (n >= p) prints one line per target.
 
     Returns
     -------
@@ -107,7 +114,14 @@ def elastic_net_path(
     grid = count_or_values_grid(
         problem.lam_max(l1_ratio, positive), lams, eps, "l1_ratio"
     )
-    path = problem.path(grid, l1_ratio, tol=tol, max_iter=max_iter, positive=positive)
+    path = problem.path(
+        grid,
+        l1_ratio,
+        tol=tol,
+        max_iter=max_iter,
+        positive=positive,
+        progress=path_progress("elastic_net_path", len(grid), verbose),
+    )
     warn_if_not_converged("elastic_net_path", path.infos, tol, max_iter, problem)
     coefs, intercepts = path.coefs.astype(X.dtype), path.intercepts.astype(X.dtype)
     if problem.single:

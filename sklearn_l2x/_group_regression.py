@@ -85,6 +85,7 @@ class _GroupL2RegressionModel(_GroupL2Penalised, _LinearRegressor):
                 "max_iter",
             )
         },
+        "verbose": ["verbose"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -103,6 +104,7 @@ def group_l2_regression_path(
     fit_intercept=True,
     tol=1e-6,
     max_iter=500,
+    verbose=0,
 ):
     """Group-L2 regression along a descending λ grid, each fit warm-started.
 
@@ -119,6 +121,9 @@ def group_l2_regression_path(
 tol, max_iter
         As in :class:`GroupL2Regression`.
     sample_weight : array-like of shape (n_samples,), default=None
+    verbose : int, default=0
+        With 1, one line per segment of ten λ (the λ reached, the largest
+        relative duality gap, seconds); with 2 or more, one line per λ.
 
     Returns
     -------
@@ -153,7 +158,13 @@ tol, max_iter
     problem = regression_problem(X, y, sample_weight, penalty, fit_intercept)
     grid = count_or_values_grid(problem.lam_max(), lams, eps, "group_ratio")
     path = certified_path(
-        problem, grid, tol, max_iter, "group_l2_regression_path", PROX_NEWTON_STEPS
+        problem,
+        grid,
+        tol,
+        max_iter,
+        "group_l2_regression_path",
+        PROX_NEWTON_STEPS,
+        verbose,
     )
     coefs, intercepts = path.coefs.astype(X.dtype), path.intercepts.astype(X.dtype)
     if y.ndim == 1:

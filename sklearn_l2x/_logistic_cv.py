@@ -41,6 +41,7 @@ __all__ = [
         "eps": [Interval(Real, 0, 1, closed="neither")],
         "tol": GROUP_LOGISTIC_CONSTRAINTS["tol"],
         "max_iter": GROUP_LOGISTIC_CONSTRAINTS["max_iter"],
+        "verbose": ["verbose"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -60,6 +61,7 @@ def group_l2_logistic_path(
     fit_intercept=True,
     tol=1e-6,
     max_iter=500,
+    verbose=0,
 ):
     """Group-L2 logistic regression along a descending λ grid, warm-started.
 
@@ -76,6 +78,9 @@ def group_l2_logistic_path(
 fit_intercept, tol, max_iter
         As in :class:`GroupL2LogisticRegression`.
     sample_weight : array-like of shape (n_samples,), default=None
+    verbose : int, default=0
+        With 1, one line per segment of ten λ (the λ reached, the largest
+        relative duality gap, seconds); with 2 or more, one line per λ.
 
     Returns
     -------
@@ -108,7 +113,13 @@ fit_intercept, tol, max_iter
     )
     grid = count_or_values_grid(problem.lam_max(), lams, eps, "group_ratio")
     path = certified_path(
-        problem, grid, tol, max_iter, "group_l2_logistic_path", PROX_NEWTON_STEPS
+        problem,
+        grid,
+        tol,
+        max_iter,
+        "group_l2_logistic_path",
+        PROX_NEWTON_STEPS,
+        verbose,
     )
     return (
         path.lams,
@@ -184,9 +195,7 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
         X, y = self._validate(X, y)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
-        split_params, score_params = self._routed(
-            params, sample_weight=sample_weight
-        )
+        split_params, score_params = self._routed(params, sample_weight=sample_weight)
         mix_param = getattr(self, self._mix_name)
         mixes = mix_values(mix_param, self._mix_name)
         structure = self._penalty_structure(X.shape[1])

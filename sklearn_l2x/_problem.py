@@ -17,12 +17,14 @@ Paths return :class:`Path`: coefficients of shape (n_lams, K, p), intercepts
 (n_lams, K), relative duality gaps (n_lams,) and per-point solver records.
 """
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._losses import SquaredError, make_logistic_loss
 from ._penalties import L1L2
+from ._progress import path_progress
 from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
 from ._solvers.prox_newton import solve
 from ._solvers.spectral import CentredDesign
@@ -132,8 +134,12 @@ class PenalisedProblem:
             **options,
         )
 
-    def path(self, lams, *, tol, max_iter):
-        """Solutions along the descending grid ``lams``, each warm-started."""
+    def path(self, lams, *, tol, max_iter, progress=None):
+        """Solutions along the descending grid ``lams``, each warm-started.
+
+        ``progress`` (a :class:`~sklearn_l2x._progress.PathProgress`) hears of
+        every solved λ.
+        """
         W, b = self.start()
         coefs, intercepts, infos = [], [], []
         gradient = None
@@ -155,6 +161,8 @@ class PenalisedProblem:
             coefs.append(W.T.copy())
             intercepts.append(b.copy())
             infos.append(info)
+            if progress is not None:
+                progress.point(lam, info["relative_gap"])
         gaps = np.array([info["relative_gap"] for info in infos])
         return Path(
             np.asarray(lams), np.array(coefs), np.array(intercepts), gaps, infos
@@ -181,10 +189,11 @@ def logistic_problem(X, Y, sample_weight, penalty, fit_intercept):
     )
 
 
-def certified_path(problem, grid, tol, max_iter, name, steps):
+def certified_path(problem, grid, tol, max_iter, name, steps, verbose=0):
     """``problem.path(grid)``, with one ConvergenceWarning (naming ``name``)
-    for the points that stopped above ``tol``."""
-    path = problem.path(grid, tol=tol, max_iter=max_iter)
+    for the points that stopped above ``tol``, and progress lines."""
+    progress = path_progress(name, len(grid), verbose)
+    path = problem.path(grid, tol=tol, max_iter=max_iter, progress=progress)
     warn_not_converged(name, path.infos, tol, max_iter, steps)
     return path
 
@@ -307,15 +316,20 @@ class ElasticNetProblem:
         """The intercepts that go with W (p, k): ``ȳ − x̄ᵀW``."""
         return self.y_mean - self.design.x_mean @ W
 
-    def path(self, lams, l1_ratio, *, tol, max_iter, positive):
-        """Solutions along the descending grid ``lams``, each warm-started."""
+    def path(self, lams, l1_ratio, *, tol, max_iter, positive, progress=None):
+        """Solutions along the descending grid ``lams``, each warm-started.
+
+        ``progress`` (a :class:`~sklearn_l2x._progress.PathProgress`) hears of
+        every solved λ, or of every target's path on the Gram matrix (solved
+        in one call).
+        """
         _check_positive_lam(np.min(lams), positive)
         if self.weighted is not None:
             problem = self._weighted_penalty(lams[0], l1_ratio, positive)
-            return problem.path(lams, tol=tol, max_iter=max_iter)
+            return problem.path(lams, tol=tol, max_iter=max_iter, progress=progress)
         if self.gram_cache.full is not None and l1_ratio > 0:
             coefs, gaps, infos = self._path_on_gram(
-                lams, l1_ratio, tol, max_iter, positive
+                lams, l1_ratio, tol, max_iter, positive, progress
             )
         else:
             W = np.zeros((self.design.X.shape[1], self.n_targets))
@@ -327,6 +341,8 @@ class ElasticNetProblem:
                 coefs.append(W.copy())
                 gaps.append(max(info["relative_gap"] for info in target_infos))
                 infos.extend(target_infos)
+                if progress is not None:
+                    progress.point(lam, gaps[-1])
             coefs = np.array(coefs)
         intercepts = np.array([self.intercepts(W) for W in coefs])
         return Path(
@@ -337,22 +353,28 @@ class ElasticNetProblem:
             infos,
         )
 
-    def _path_on_gram(self, lams, l1_ratio, tol, max_iter, positive):
-        per_target = [
-            solve_path_on_gram(
-                self.design,
-                self.gram_cache,
-                self.Y_tilde[:, k],
-                self.correlation()[:, k],
-                lams,
-                l1_ratio,
-                tol=tol,
-                max_iter=max_iter,
-                positive=positive,
-                column_norms=self.column_norms(),
+    def _path_on_gram(self, lams, l1_ratio, tol, max_iter, positive, progress):
+        per_target = []
+        for k in range(self.n_targets):
+            start = time.perf_counter()
+            per_target.append(
+                solve_path_on_gram(
+                    self.design,
+                    self.gram_cache,
+                    self.Y_tilde[:, k],
+                    self.correlation()[:, k],
+                    lams,
+                    l1_ratio,
+                    tol=tol,
+                    max_iter=max_iter,
+                    positive=positive,
+                    column_norms=self.column_norms(),
+                )
             )
-            for k in range(self.n_targets)
-        ]
+            if progress is not None:
+                gaps = [info["relative_gap"] for info in per_target[-1][1]]
+                what = f"target {k + 1}/{self.n_targets}"
+                progress.whole(lams, gaps, time.perf_counter() - start, what)
         coefs = np.stack([coef for coef, _ in per_target], axis=2)  # (n_lams, p, k)
         gaps = np.array(
             [

@@ -151,9 +151,7 @@ def test_a_scorer_requesting_sample_weight_gets_the_held_out_weights():
         scorer = make_scorer(accuracy_score).set_score_request(sample_weight=True)
         routed = ElasticNetClassifierCV(lams=4, cv=3, scoring=scorer)
         routed.fit(X, y, sample_weight=weights)
-        unweighted = make_scorer(accuracy_score).set_score_request(
-            sample_weight=False
-        )
+        unweighted = make_scorer(accuracy_score).set_score_request(sample_weight=False)
         ignored = ElasticNetClassifierCV(lams=4, cv=3, scoring=unweighted)
         ignored.fit(X, y, sample_weight=weights)
     assert_allclose(routed.scores_, plain.scores_)
