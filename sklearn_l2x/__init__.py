@@ -7,6 +7,7 @@ exactly to and from scikit-learn's ``C``/``alpha`` and other libraries' strength
 
 from . import conventions
 from ._adaptive_logistic import AdaptiveLogisticRegression
+from ._displays import CriterionDisplay, CVCurveDisplay, PathDisplay
 from ._elastic_net import ElasticNet, elastic_net_path
 from ._elastic_net_classifier import ElasticNetClassifier
 from ._elastic_net_cv import ElasticNetCV
@@ -33,7 +34,10 @@ __all__ = [
     "AdaptiveRidge",
     "AdaptiveRidgeClassifier",
     "C_to_lambda",
+    "CriterionDisplay",
+    "CVCurveDisplay",
     "GroupL2LogisticRegression",
+    "PathDisplay",
     "SourceGroups",
     "GroupL2LogisticRegressionCV",
     "GroupL2Regression",

@@ -8,9 +8,12 @@ choice as the fitted attributes every CV estimator has (``lam_``,
 """
 
 import numpy as np
+from sklearn.base import clone
+from sklearn.utils.validation import check_is_fitted
 
 from ._cv import cross_validate, summarise
 from ._routing import RoutedFolds
+from ._selection import mix_values
 
 
 class _CrossValidatedLambda(RoutedFolds):
@@ -52,3 +55,16 @@ class _CrossValidatedLambda(RoutedFolds):
                 flush=True,
             )
         return summary
+
+    def _chosen_path(self, X, y, sample_weight=None):
+        """The whole-data path at the chosen mix on its CV grid (for displays).
+
+        A clone validates (X, y) as ``fit`` does, so the fitted state is not
+        touched; each CV estimator's ``_setting_path`` solves the path.
+        """
+        check_is_fitted(self)
+        mix_name = self._mix_name
+        mixes = mix_values(getattr(self, mix_name), mix_name)
+        mix = getattr(self, f"{mix_name}_")
+        grid = np.atleast_2d(self.lams_)[mixes.index(mix)]
+        return clone(self)._setting_path(X, y, sample_weight, mix, grid)

@@ -190,15 +190,22 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         start = np.zeros((X.shape[1], problem.n_targets))
         return self._solve(problem, self.lam_, self.l1_ratio_, start, X.dtype)
 
+    _mix_name = "l1_ratio"
+
     def _fold_scores(self, setting, train, test, score_params):
         """Minus the weighted held-out MSE of the path fitted on ``train``."""
-        l1_ratio, grid = setting
-        problem = self._problem(*train, many_fits=True)
-        path = problem.path(
+        path = self._path(train, *setting)
+        return -weighted_mse(path, *test), path
+
+    def _path(self, data, l1_ratio, grid):
+        problem = self._problem(*data, many_fits=True)
+        return problem.path(
             grid,
             l1_ratio,
             tol=self.tol,
             max_iter=self.max_iter,
             positive=self.positive,
         )
-        return -weighted_mse(path, *test), path
+
+    def _setting_path(self, X, y, sample_weight, mix, grid):
+        return self._path(validate_cv_regression(self, X, y, sample_weight), mix, grid)

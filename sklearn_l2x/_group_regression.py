@@ -525,3 +525,9 @@ active_groups_, n_features_in_, feature_names_in_
         problem = self._problem(*train, 1.0, mix, structure)
         path = problem.path(grid, tol=self.tol, max_iter=self.max_iter)
         return -weighted_mse(path, *test), path
+
+    def _setting_path(self, X, y, sample_weight, mix, grid):
+        X, y, sample_weight = validate_cv_regression(self, X, y, sample_weight)
+        structure = self._penalty_structure(X.shape[1])
+        problem = self._problem(X, y, sample_weight, 1.0, mix, structure)
+        return problem.path(grid, tol=self.tol, max_iter=self.max_iter)

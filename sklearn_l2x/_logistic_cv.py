@@ -246,6 +246,14 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
         ]
         return scores, path
 
+    def _setting_path(self, X, y, sample_weight, mix, grid):
+        X, y = self._validate(X, y)
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(sample_weight, X)
+        structure = self._penalty_structure(X.shape[1])
+        _, problem = self._problem(X, y, sample_weight, 1.0, mix, structure)
+        return problem.path(grid, tol=self.tol, max_iter=self.max_iter)
+
     def _final_fit(self, fits, mix, structure):
         """(classes, W, b, info) at ``lam_``: one fit, or the mean of the folds'."""
         solutions = []
