@@ -14,7 +14,7 @@ group is left almost free.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sklearn_l2x import AdaptiveRidge
+from sklearn_l2x import AdaptiveRidge, CriterionDisplay
 
 rng = np.random.default_rng(0)
 n, p = 200, 30
@@ -67,3 +67,20 @@ print(
     "per-group λ:",
     dict(zip(banded.group_names_, banded.lam_.round(4).tolist(), strict=True)),
 )
+
+# %%
+# The criterion each target's λ minimised: one GCV curve per target, from the
+# same decomposition, with the chosen λ of each marked
+# (``CriterionDisplay.from_estimator(per_target)`` draws the raw curves; here
+# each is divided by its minimum to share one axis).
+relative = per_target.criterion_path_ / per_target.criterion_path_.min(axis=0)
+curves = CriterionDisplay(
+    per_target.lam_path_,
+    relative,
+    lam=per_target.lam_,
+    criterion_name="GCV score / its minimum",
+).plot()
+for line, level in zip(curves.lines_, [0.5, 1, 2, 4, 8], strict=True):
+    line.set_label(f"noise × {level}")
+curves.ax_.set(xlim=(1e-4, 1e4), ylim=(0.98, 1.25), title="GCV against λ, per target")
+curves.ax_.legend(fontsize=7)

@@ -24,7 +24,13 @@ from sklearn.model_selection import KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import SplineTransformer, StandardScaler
 
-from sklearn_l2x import GroupL2Regression, GroupL2RegressionCV, group_l2_regression_path
+from sklearn_l2x import (
+    CVCurveDisplay,
+    GroupL2Regression,
+    GroupL2RegressionCV,
+    PathDisplay,
+    SourceGroups,
+)
 
 data = load_diabetes(as_frame=True)
 X, y = data.data, data.target
@@ -34,10 +40,9 @@ splines = make_pipeline(
 Z = splines.fit_transform(X)
 names = list(X.columns)
 per_variable = Z.shape[1] // len(names)
-groups = {
-    name: list(range(k * per_variable, (k + 1) * per_variable))
-    for k, name in enumerate(names)
-}
+# The spline columns are named after their variable ("bmi_sp_0", ...):
+# SourceGroups puts each variable's columns in one group.
+groups = SourceGroups(names)
 print(f"{Z.shape[1]} spline columns, {per_variable} per variable")
 
 # %%
@@ -61,17 +66,10 @@ for label, l1_ratio in [("group lasso", 0.0), ("sparse-group lasso", 0.8)]:
 # Right: which spline columns each model keeps (rows: variables).
 fig, axes = plt.subplots(1, 3, figsize=(13, 4), width_ratios=[1.3, 1, 1])
 for label, model in fits.items():
-    mse, se = -model.scores_mean_, model.scores_se_
-    line = axes[0].semilogx(model.lams_, mse, label=label)[0]
-    axes[0].fill_between(
-        model.lams_, mse - se, mse + se, alpha=0.2, color=line.get_color()
-    )
-    axes[0].axvline(model.lam_min_, color=line.get_color(), ls=":")
-    axes[0].axvline(model.lam_1se_, color=line.get_color(), ls="--")
-axes[0].set(
-    xlabel="λ", ylabel="held-out MSE", title="CV curves (dotted: min, dashed: 1-SE)"
-)
-axes[0].legend()
+    curve = CVCurveDisplay.from_estimator(model, ax=axes[0], legend=False)
+    curve.lines_[0].set_label(label)
+axes[0].set(title="CV curves (dashed: λ_min, dotted: λ_1se)")
+axes[0].legend(fontsize=7)
 for ax, (label, model) in zip(axes[1:], fits.items(), strict=True):
     kept = (model.coef_.reshape(len(names), per_variable) != 0).astype(float)
     ax.imshow(kept, cmap="Greys", vmin=0, vmax=1, aspect="auto")
@@ -84,14 +82,10 @@ for ax, (label, model) in zip(axes[1:], fits.items(), strict=True):
 fig.tight_layout()
 
 # %%
-# The group norms along the sparse-group path: variables enter one by one.
-lams, coefs, _, _ = group_l2_regression_path(Z, y, groups=groups, l1_ratio=0.8, lams=40)
-norms = np.array([[np.linalg.norm(c[g]) for g in groups.values()] for c in coefs])
-fig, ax = plt.subplots(figsize=(6, 4))
-ax.semilogx(lams, norms)
-ax.axvline(fits["sparse-group lasso"].lam_1se_, color="k", ls="--", label="1-SE λ")
-ax.set(xlabel="λ", ylabel="‖w_g‖ per variable", title="sparse-group lasso path")
-ax.legend()
+# The group norms along the sparse-group path on the CV grid: variables enter
+# one by one; both λ of the cross-validation are marked.
+path = PathDisplay.from_estimator(fits["sparse-group lasso"], Z, y)
+path.ax_.set_title("sparse-group lasso path")
 
 # %%
 # Multi-task: one group per exercise, spanning the three body measurements.
