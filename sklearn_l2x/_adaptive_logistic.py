@@ -328,10 +328,12 @@ class AdaptiveLogisticRegression(RoutedFolds, _LogisticLinearModel):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to predict.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``.
         """
         if not self.moderated_output:
             return super().predict_proba(X)
@@ -346,10 +348,12 @@ class AdaptiveLogisticRegression(RoutedFolds, _LogisticLinearModel):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to predict.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            The predicted class of each row.
         """
         if not self.moderated_output:
             return super().predict(X)

@@ -190,12 +190,14 @@ class PathDisplay:
         lam_min, lam_1se, lam : float, default=None
             λ values to mark, as in :class:`PathDisplay`.
         ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
         **plot_kw : dict
             Passed to :meth:`plot`.
 
         Returns
         -------
         display : PathDisplay
+            The display, with ``ax_``, ``figure_`` and its artists set.
         """
         lams = np.asarray(lams, dtype=np.float64)
         coefs = np.asarray(coefs, dtype=np.float64)
@@ -231,17 +233,22 @@ class PathDisplay:
         ----------
         estimator : fitted ElasticNetCV, GroupL2RegressionCV, \
 GroupL2LogisticRegressionCV or ElasticNetClassifierCV
+            The fitted cross-validated estimator.
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The data it was fitted on (or any data of the same columns).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; None gives every sample weight 1.
         ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
         **plot_kw : dict
             Passed to :meth:`plot`.
 
         Returns
         -------
         display : PathDisplay
+            The display, with ``ax_``, ``figure_`` and its artists set.
         """
         if not hasattr(estimator, "_chosen_path"):
             raise TypeError(
@@ -374,12 +381,14 @@ class CVCurveDisplay:
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         legend : bool, default=True
+            Whether to draw a legend.
         **line_kw : dict
             Passed to ``Axes.semilogx`` for the mean curves.
 
         Returns
         -------
         display : CVCurveDisplay
+            The display, with ``ax_``, ``figure_`` and its artists set.
         """
         ax = _axes(ax)
         lams = np.atleast_2d(self.lams)
@@ -418,13 +427,16 @@ class CVCurveDisplay:
         ----------
         estimator : fitted ElasticNetCV, GroupL2RegressionCV, \
 GroupL2LogisticRegressionCV or ElasticNetClassifierCV
+            The fitted cross-validated estimator.
         ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
         **plot_kw : dict
             Passed to :meth:`plot`.
 
         Returns
         -------
         display : CVCurveDisplay
+            The display, with ``ax_``, ``figure_`` and its artists set.
         """
         if not hasattr(estimator, "_chosen_path"):
             raise TypeError(
@@ -514,6 +526,7 @@ class CriterionDisplay:
         Returns
         -------
         display : CriterionDisplay
+            The display, with ``ax_``, ``figure_`` and its artists set.
         """
         ax = _axes(ax)
         values = np.asarray(self.criterion_path, dtype=np.float64)
@@ -556,12 +569,14 @@ AdaptiveLogisticRegression
             feature groups the curve is the search of one shared λ that starts
             the per-group search, and no λ is marked.
         ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
         **plot_kw : dict
             Passed to :meth:`plot`.
 
         Returns
         -------
         display : CriterionDisplay
+            The display, with ``ax_``, ``figure_`` and its artists set.
         """
         check_is_fitted(estimator)
         if getattr(estimator, "lam_path_", None) is None:

@@ -9,6 +9,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._docstrings import share_parameters
 from ._problem import ElasticNetProblem
 from ._progress import path_progress
 from ._regression import _LinearRegressor, validate_regression
@@ -62,12 +63,15 @@ def elastic_net_path(
     positive=False,
     verbose=0,
 ):
-    """The elastic net along a descending λ grid, each fit warm-started.
+    """Elastic net along a λ grid; α = l1_ratio (scikit-learn's l1_ratio: α/(2 − α)).
+
+    Each fit is warm-started from the previous one.
 
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target values.
     l1_ratio : float in [0, 1], default=0.5
         The mix α.
     lams : int or array-like, default=100
@@ -77,6 +81,7 @@ def elastic_net_path(
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of the automatic grid.
     sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights; None gives every sample weight 1.
     penalty_factor, fit_intercept, tol, max_iter, positive
         As in :class:`ElasticNet`.
     verbose : int, default=0
@@ -92,6 +97,7 @@ def elastic_net_path(
 (n_lams, n_targets, n_features)
         Coefficients at each λ.
     intercepts : ndarray of shape (n_lams,) or (n_lams, n_targets)
+        Intercepts at each λ.
     dual_gaps : ndarray of shape (n_lams,)
         Relative duality gap of each solution (the largest over targets).
 
@@ -172,7 +178,9 @@ class _ElasticNetBase(_LinearRegressor):
 
 
 class ElasticNet(_ElasticNetBase):
-    """Linear regression with the elastic-net penalty λ[α‖w‖₁ + (1 − α)‖w‖²].
+    """Elastic net λ[α‖w‖₁ + (1 − α)‖w‖²], α = l1_ratio (scikit-learn's: α/(2 − α)).
+
+    Linear regression with the elastic-net penalty.
 
     Minimises
 
@@ -198,7 +206,10 @@ class ElasticNet(_ElasticNetBase):
     lam : float, default=0.01
         Penalty strength λ >= 0.
     l1_ratio : float in [0, 1], default=0.5
-        The mix α: share of the ℓ1 term.
+        The mix α: share of the ℓ1 term. Not scikit-learn's ``l1_ratio``
+        for 0 < α < 1: the same penalty there has ``l1_ratio = α/(2 − α)``
+        (its L2 term carries a ½), and a different strength;
+        :func:`~sklearn_l2x.conventions.convert` gives both.
     penalty_factor : array-like of shape (n_features,), default=None
         f_j >= 0 multiplying both terms of feature j's penalty; 0 leaves a
         feature unpenalised (glmnet's ``penalty.factor``, which glmnet
@@ -304,3 +315,6 @@ class ElasticNet(_ElasticNetBase):
         if previous is not None and np.size(previous) == W0.size:
             W0 = np.reshape(previous, (problem.n_targets, -1)).T.astype(np.float64)
         return self._solve(problem, self.lam, self.l1_ratio, W0, X.dtype)
+
+
+share_parameters(elastic_net_path, ElasticNet)

@@ -38,7 +38,9 @@ ELASTIC_LOGISTIC_CONSTRAINTS = {
 
 
 class ElasticNetClassifier(_L1L2Penalised, _SingleLambdaLogistic):
-    """Logistic regression (binary or multinomial) with an elastic-net penalty.
+    """Logistic loss + λ[α‖w‖₁ + (1 − α)‖w‖²], α = l1_ratio (sklearn's: α/(2 − α)).
+
+    Binary or multinomial, with the elastic-net penalty.
 
     Minimises the mean (weighted) log-loss, or the multinomial cross-entropy
     for more than two classes, plus
@@ -62,7 +64,10 @@ class ElasticNetClassifier(_L1L2Penalised, _SingleLambdaLogistic):
     lam : float, default=0.01
         Penalty strength λ >= 0.
     l1_ratio : float in [0, 1], default=0.5
-        The mix α: share of the ℓ1 term.
+        The mix α: share of the ℓ1 term. Not scikit-learn's ``l1_ratio``
+        for 0 < α < 1: the same penalty there has ``l1_ratio = α/(2 − α)``
+        (its L2 term carries a ½), and a different strength;
+        :func:`~sklearn_l2x.conventions.convert` gives both.
     penalty_factor : array-like of shape (n_features,), default=None
         f_j >= 0 multiplying both terms of feature j's penalty; 0 leaves a
         feature unpenalised (glmnet's ``penalty.factor``, which glmnet

@@ -6,7 +6,8 @@ import numpy as np
 
 from ._cv import weighted_mse
 from ._cv_estimator import _CrossValidatedLambda
-from ._elastic_net import ELASTIC_NET_CONSTRAINTS, _ElasticNetBase
+from ._docstrings import share_parameters
+from ._elastic_net import ELASTIC_NET_CONSTRAINTS, ElasticNet, _ElasticNetBase
 from ._regression import validate_cv_regression
 from ._selection import count_or_values_grid, mix_values
 from ._sklearn_compat import Interval, StrOptions, fit_context
@@ -15,7 +16,9 @@ __all__ = ["ElasticNetCV"]
 
 
 class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
-    """ElasticNet with λ, and optionally the mix α, chosen by k-fold CV.
+    """ElasticNet, λ and α = l1_ratio (scikit-learn's: α/(2 − α)) chosen by k-fold CV.
+
+    The mix α is chosen too when several are given.
 
     For every α in ``l1_ratio`` the λ grid descends from that α's ``lam_max``
     on the whole data; on every fold the whole path is fitted (warm-started,
@@ -148,6 +151,7 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the fits and of the held-out errors.
         **params : dict
@@ -209,3 +213,6 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
 
     def _setting_path(self, X, y, sample_weight, mix, grid):
         return self._path(validate_cv_regression(self, X, y, sample_weight), mix, grid)
+
+
+share_parameters(ElasticNetCV, ElasticNet)

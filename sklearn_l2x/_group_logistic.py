@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import check_array, check_consistent_length
 
+from ._docstrings import share_parameters
 from ._groups import SourceGroups, resolve_groups
 from ._logistic import _SingleLambdaLogistic, build_problem
 from ._penalties import GroupL2
@@ -177,12 +178,14 @@ def lam_max(
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,), or (n_samples, n_targets) for \
 ``loss="squared"``
+        Class labels, or the targets of the squared error.
     loss : {"log", "squared"}, default="log"
         The log-loss (y class labels) or the squared error (y numeric).
     groups, group_ratio, group_weights, l1_ratio, positive, class_weight, \
 fit_intercept
         As in :class:`GroupL2LogisticRegression`.
     sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights; None gives every sample weight 1.
 
     Returns
     -------
@@ -381,3 +384,6 @@ class GroupL2LogisticRegression(_GroupL2Penalised, _SingleLambdaLogistic):
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.verbose = verbose
+
+
+share_parameters(lam_max, GroupL2LogisticRegression)

@@ -11,6 +11,7 @@ import numpy as np
 
 from ._cv import weighted_mse
 from ._cv_estimator import _CrossValidatedLambda
+from ._docstrings import share_parameters
 from ._group_logistic import (
     GROUP_LOGISTIC_CONSTRAINTS,
     GroupStructure,
@@ -112,6 +113,7 @@ def group_l2_regression_path(
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target values.
     lams : int or array-like, default=100
         Number of λ values, log-spaced from ``lam_max`` down to
         ``eps·lam_max``, or the λ values themselves (sorted descending).
@@ -121,6 +123,7 @@ def group_l2_regression_path(
 tol, max_iter
         As in :class:`GroupL2Regression`.
     sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights; None gives every sample weight 1.
     verbose : int, default=0
         With 1, one line per segment of ten λ (the λ reached, the largest
         relative duality gap, seconds); with 2 or more, one line per λ.
@@ -133,6 +136,7 @@ tol, max_iter
 (n_lams, n_targets, n_features)
         Coefficients (the second form for 2-D y).
     intercepts : ndarray of shape (n_lams,) or (n_lams, n_targets)
+        Intercepts at each λ.
     dual_gaps : ndarray of shape (n_lams,)
         Relative duality gap of each solution. A ``ConvergenceWarning`` says
         when some point stopped above ``tol``.
@@ -367,9 +371,12 @@ class GroupL2RegressionCV(_CrossValidatedLambda, _GroupL2RegressionModel):
 
     Parameters
     ----------
-    groups, group_weights, l1_ratio, positive, fit_intercept, tol, max_iter, \
-verbose
+    groups, group_weights, l1_ratio, positive, fit_intercept, tol, max_iter
         As in :class:`GroupL2Regression`.
+    verbose : int, default=0
+        With 1 or more, one line per fold path (its λ range, largest
+        relative duality gap and seconds) and one for the choice; with 2 or
+        more, also the refit's solver steps.
     lams : int or array-like, default=100
         Number of λ values (log-spaced from ``lam_max`` of the whole data to
         ``eps·lam_max``) or the values themselves.
@@ -478,6 +485,7 @@ active_groups_, n_features_in_, feature_names_in_
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; the held-out errors are weighted by them
             too.
@@ -531,3 +539,7 @@ active_groups_, n_features_in_, feature_names_in_
         structure = self._penalty_structure(X.shape[1])
         problem = self._problem(X, y, sample_weight, 1.0, mix, structure)
         return problem.path(grid, tol=self.tol, max_iter=self.max_iter)
+
+
+share_parameters(GroupL2RegressionCV, GroupL2Regression)
+share_parameters(group_l2_regression_path, GroupL2Regression)

@@ -171,6 +171,7 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to predict.
 
         Returns
         -------
@@ -198,10 +199,12 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to predict.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            The predicted class of each row.
         """
         scores = self.decision_function(X)
         if scores.ndim == 1:
@@ -214,10 +217,12 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to predict.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``.
         """
         return probabilities(self.decision_function(X))
 
@@ -227,10 +232,12 @@ class _LogisticLinearModel(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to predict.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            Logarithms of the class probabilities, computed without overflow.
         """
         scores = self.decision_function(X)
         if scores.ndim == 1:

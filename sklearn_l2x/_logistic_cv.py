@@ -12,10 +12,16 @@ from sklearn.metrics import check_scoring, log_loss
 
 from ._cv import _rows
 from ._cv_estimator import _CrossValidatedLambda
-from ._elastic_net_classifier import ELASTIC_LOGISTIC_CONSTRAINTS, _L1L2Penalised
+from ._docstrings import share_parameters
+from ._elastic_net_classifier import (
+    ELASTIC_LOGISTIC_CONSTRAINTS,
+    ElasticNetClassifier,
+    _L1L2Penalised,
+)
 from ._group_logistic import (
     GROUP_FUNCTION_CONSTRAINTS,
     GROUP_LOGISTIC_CONSTRAINTS,
+    GroupL2LogisticRegression,
     GroupStructure,
     _GroupL2Penalised,
     group_problem,
@@ -69,6 +75,7 @@ def group_l2_logistic_path(
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
+        Target values (class labels for the classifiers).
     lams : int or array-like, default=100
         Number of λ values, log-spaced from ``lam_max`` down to
         ``eps·lam_max``, or the λ values themselves (sorted descending).
@@ -78,6 +85,7 @@ def group_l2_logistic_path(
 fit_intercept, tol, max_iter
         As in :class:`GroupL2LogisticRegression`.
     sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights; None gives every sample weight 1.
     verbose : int, default=0
         With 1, one line per segment of ten λ (the λ reached, the largest
         relative duality gap, seconds); with 2 or more, one line per λ.
@@ -89,6 +97,7 @@ fit_intercept, tol, max_iter
     coefs : ndarray of shape (n_lams, n_outputs, n_features)
         Coefficients (``n_outputs`` = 1 for two classes).
     intercepts : ndarray of shape (n_lams, n_outputs)
+        Intercepts at each λ.
     dual_gaps : ndarray of shape (n_lams,)
         Relative duality gap of each solution. A ``ConvergenceWarning`` says
         when some point stopped above ``tol``.
@@ -175,6 +184,7 @@ class _LogisticCV(_CrossValidatedLambda, _LogisticLinearModel):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+            Target values (class labels for the classifiers).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, multiplied by ``class_weight``; the
             held-out scores are weighted by them too.
@@ -292,8 +302,12 @@ class GroupL2LogisticRegressionCV(_GroupL2Penalised, _LogisticCV):
     Parameters
     ----------
     groups, group_weights, l1_ratio, positive, fit_intercept, \
-class_weight, tol, max_iter, verbose
+class_weight, tol, max_iter
         As in :class:`GroupL2LogisticRegression`.
+    verbose : int, default=0
+        With 1 or more, one line per fold path (its λ range, largest
+        relative duality gap and seconds) and one for the choice; with 2 or
+        more, also the refit's solver steps.
     group_ratio : float or array-like of floats in [0, 1], default=1.0
         Share of the group term, or the values to choose it from (0, pure
         ridge, has no λ_max: it needs ``lams`` given as values).
@@ -408,7 +422,9 @@ active_groups_, n_features_in_, feature_names_in_
 
 
 class ElasticNetClassifierCV(_L1L2Penalised, _LogisticCV):
-    """ElasticNetClassifier with λ, and optionally the mix α, chosen by CV.
+    """ElasticNetClassifier, λ and α = l1_ratio (sklearn's: α/(2 − α)) chosen by CV.
+
+    The mix α is chosen too when several are given.
 
     For every value of ``l1_ratio`` and every fold, the whole λ path
     (descending from ``lam_max`` of the whole data for that α, warm-started) is
@@ -428,9 +444,12 @@ class ElasticNetClassifierCV(_L1L2Penalised, _LogisticCV):
         the values themselves.
     eps : float, default=1e-3
         Ratio of the smallest to the largest λ of the automatic grid.
-    penalty_factor, positive, fit_intercept, class_weight, tol, max_iter, \
-verbose
+    penalty_factor, positive, fit_intercept, class_weight, tol, max_iter
         As in :class:`ElasticNetClassifier`.
+    verbose : int, default=0
+        With 1 or more, one line per fold path (its λ range, largest
+        relative duality gap and seconds) and one for the choice; with 2 or
+        more, also the refit's solver steps.
     cv : int, cross-validation generator or iterable, default=None
         Folds (None means 5-fold stratified).
     scoring : str or callable, default=None
@@ -534,3 +553,8 @@ feature_names_in_
         self.n_jobs = n_jobs
         self.refit = refit
         self.selection = selection
+
+
+share_parameters(GroupL2LogisticRegressionCV, GroupL2LogisticRegression)
+share_parameters(ElasticNetClassifierCV, ElasticNetClassifier)
+share_parameters(group_l2_logistic_path, GroupL2LogisticRegression)

@@ -52,10 +52,12 @@ class _LinearRegressor(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The rows to predict.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predictions ``X coef_ᵀ + intercept_``.
         """
         check_is_fitted(self)
         X = validate_data(
