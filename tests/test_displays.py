@@ -52,9 +52,7 @@ def test_path_of_groups_draws_each_groups_norm():
     lams, coefs, _, _ = group_l2_regression_path(X, Y, groups=GROUPS, lams=15)
     display = PathDisplay.from_path(lams, coefs, groups=GROUPS)
     assert [line.get_label() for line in display.lines_] == ["0", "1", "2", "3", "4"]
-    assert_allclose(
-        display.lines_[4].get_ydata(), np.linalg.norm(coefs[:, 4:], axis=1)
-    )
+    assert_allclose(display.lines_[4].get_ydata(), np.linalg.norm(coefs[:, 4:], axis=1))
     assert display.ax_.get_legend() is not None
 
 

@@ -45,21 +45,9 @@ def test_public_docstrings_validate(name, obj):
     errors = [
         f"{code}: {message}"
         for code, message in result["errors"]
-        if code not in IGNORED
-        and not (code == "EX01" and name.count(".") > 1)
-        and not _documented_together(code, message, obj)
+        if code not in IGNORED and not (code == "EX01" and name.count(".") > 1)
     ]
     assert not errors, "\n".join(errors)
-
-
-def _documented_together(code, message, obj):
-    """PR01/PR02 for parameters documented in a shared "a, b, c" entry."""
-    if code not in ("PR01", "PR02"):
-        return False
-    doc = inspect.getdoc(obj) or ""
-    names = [part.strip("*` ") for part in message.split("{")[-1].split("}")[0].split(",")]
-    shared = [line for line in doc.splitlines() if "," in line and ":" not in line]
-    return all(any(n.strip("'\" ") in line for line in shared) for n in names)
 
 
 L1_RATIO_OWNERS = [
