@@ -1,6 +1,7 @@
 """Sphinx configuration for the sklearn_l2x documentation."""
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -43,6 +44,22 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 html_theme = "pydata_sphinx_theme"
 html_title = "sklearn_l2x"
 # No intersphinx: the docs must build offline (CI has no internet access).
+html_static_path = ["_static"]
+html_css_files = ["sklearn_l2x.css"]
+
+_SKLEARN_REF = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<[^>]*>)?`")
+
+
+def _plain_sklearn_references(app, what, name, obj, options, lines):
+    """scikit-learn's own docstrings (inherited methods such as ``score``) cite
+    labels of scikit-learn's documentation; without intersphinx they are text."""
+    if not getattr(obj, "__module__", "").startswith("sklearn."):
+        return
+    lines[:] = [_SKLEARN_REF.sub(r"\1", line) for line in lines]
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _plain_sklearn_references)
 
 
 def _write_conventions_table():
@@ -50,7 +67,8 @@ def _write_conventions_table():
     rows = [
         ".. list-table::",
         "   :header-rows: 1",
-        "   :widths: 25 50 25",
+        "   :widths: 20 45 35",
+        "   :class: conventions-table",
         "",
         "   * - name (``convert``)",
         "     - exact objective",
