@@ -8,7 +8,8 @@ usually goes: a grid search refits the model once per λ and fold.
 :class:`~sklearn_l2x.AdaptiveRidge` decomposes the data once and evaluates
 GCV at any λ in O(min(n, p)), so its whole continuous search costs a small
 multiple of one fit (the decomposition costs more than the linear solve of
-one ``Ridge`` fit: 2 to 4 times it below), where a grid refits per λ. Below, its fit time (search included) against scikit-learn's ``Ridge`` at
+one ``Ridge`` fit: 2 to 4 times it below), where a grid refits per λ.
+Below, its fit time (search included) against scikit-learn's ``Ridge`` at
 one fixed alpha, ``RidgeCV`` over 20 alphas, and ``GridSearchCV`` over
 the same 20 alphas with 3 folds, as n and then p grow. Every time is the
 best of at least three runs after one warm-up run (the first call of a
