@@ -393,16 +393,19 @@ def tour_group_regression(plots=None):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import SplineTransformer, StandardScaler
 
-    from sklearn_l2x import GroupL2RegressionCV
+    from sklearn_l2x import GroupL2RegressionCV, SourceGroups
 
     print("5. GroupL2RegressionCV: variables in or out, on their spline columns")
-    X, y = load_diabetes(return_X_y=True)
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    splines = make_pipeline(SplineTransformer(n_knots=4), StandardScaler())
+    splines = make_pipeline(
+        SplineTransformer(n_knots=4), StandardScaler()
+    ).set_output(transform="pandas")
     Z_train = splines.fit_transform(X_train)
     Z_test = splines.transform(X_test)
     width = Z_train.shape[1] // X.shape[1]
-    groups = [j // width for j in range(Z_train.shape[1])]
+    # Columns "bmi_sp_0", "bmi_sp_1", ...: one group per source variable.
+    groups = SourceGroups(list(X.columns))
     print(f"   diabetes, {X.shape[1]} variables x {width} spline columns")
     print(
         f"   {'model':<58} {'test R²':>8} {'variables':>9} {'columns':>7} {'fit s':>6}"
