@@ -398,9 +398,9 @@ def tour_group_regression(plots=None):
     print("5. GroupL2RegressionCV: variables in or out, on their spline columns")
     X, y = load_diabetes(return_X_y=True, as_frame=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    splines = make_pipeline(
-        SplineTransformer(n_knots=4), StandardScaler()
-    ).set_output(transform="pandas")
+    splines = make_pipeline(SplineTransformer(n_knots=4), StandardScaler()).set_output(
+        transform="pandas"
+    )
     Z_train = splines.fit_transform(X_train)
     Z_test = splines.transform(X_test)
     width = Z_train.shape[1] // X.shape[1]

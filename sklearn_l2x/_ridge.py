@@ -7,13 +7,14 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _array_api
 from ._dask import dask_sufficient_stats, is_dask_collection
 from ._groups import SourceGroups, resolve_groups
 from ._ridge_engine import fit_spectrum, kfold_curve
 from ._routing import RoutedFolds
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._solvers.banded import BandedRidge
-from ._solvers.spectral import SufficientStats, decompose
+from ._solvers.spectral import SufficientStats, decompose, decompose_on_device
 from ._solvers.unpenalised import Unpenalised
 from ._validation import (
     check_factors,
@@ -332,6 +333,9 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
         split_params, _ = self._routed(params, self._splits())
         if is_dask_collection(X):
             return self._fit_dask(X, y, sample_weight)
+        namespace = _array_api.dispatched_namespace(X)
+        if namespace is not None:
+            return self._fit_on_device(X, y, sample_weight, *namespace)
         X, y, sample_weight = self._validate(X, y, sample_weight, reset=True)
         self._stats = None
         y2d = y.reshape(len(y), -1)
@@ -371,6 +375,28 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
         if self._splits():
             fold_curve = self._kfold_curve(X, y2d, sample_weight, split_params)
         self._finish_fit(spectrum, X.dtype, y.ndim, fold_curve, banded)
+        return self
+
+    def _fit_on_device(self, X, y, sample_weight, xp, device):
+        """The fit of an array-API (non-NumPy) input, on its device."""
+        _array_api.check_supported(self)
+        X, y, sample_weight = _array_api.validated(
+            self, X, y, sample_weight, xp, device
+        )
+        self._column_scale = self._free = self._unpenalised = self._stats = None
+        self.groups_ = self.group_names_ = None
+        self._check_enough_samples(X.shape[0])
+        spectrum = decompose_on_device(
+            X,
+            xp.reshape(y, (y.shape[0], -1)),
+            sample_weight,
+            fit_intercept=self.fit_intercept,
+            need_U=self.lam is None and self.criterion_ == "loo",
+            xp=xp,
+            dtype=_array_api.compute_dtype(xp, device),
+        )
+        self._finish_fit(spectrum, X.dtype, y.ndim, None)
+        _array_api.fitted_on_device(self, xp, device)
         return self
 
     def _fit_with_free_columns(self, X, y, y2d, sample_weight, split_params):
@@ -471,6 +497,8 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
         self : AdaptiveRidge
             The estimator fitted on all chunks seen so far.
         """
+        if _array_api.dispatched_namespace(X) is not None:
+            _array_api.refuse_under_dispatch(self, "partial_fit")
         first = not hasattr(self, "_stats") or self._stats is None
         if first:
             self._validate_params()
@@ -552,7 +580,7 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
         single = y_ndim == 1
 
         def shaped(values):
-            return values[0] if single else values
+            return values[0, ...] if single else values
 
         self.lam_path_ = fit.lam_path
         path = fit.criterion_path
@@ -560,8 +588,12 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
             None if path is None else (path[:, 0] if single else path)
         )
         coef, intercept = self._original_coefficients(fit)
-        self.coef_ = shaped(coef).astype(dtype, copy=False)
-        intercept = intercept.astype(dtype)
+        if spectrum.xp is None:
+            self.coef_ = shaped(coef).astype(dtype, copy=False)
+            intercept = intercept.astype(dtype)
+        else:
+            self.coef_ = spectrum.xp.astype(shaped(coef), dtype)
+            intercept = spectrum.xp.astype(intercept, dtype)
         self.intercept_ = float(intercept[0]) if single else intercept
         self.alpha_ = shaped(fit.alpha)
         self.lam_ = shaped(fit.alpha / spectrum.sw_sum)
@@ -638,14 +670,21 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
             ``return_std``.
         """
         check_is_fitted(self)
+        namespace = _array_api.check_same_namespace(X, self, "coef_", "predict")
         X = validate_data(
             self,
             X,
             reset=False,
             accept_sparse=("csr", "csc", "coo"),
-            dtype=[np.float64, np.float32],
+            dtype=[np.float64, np.float32]
+            if namespace is None
+            else [namespace[0].float64, namespace[0].float32],
         )
-        y_pred = np.asarray(X @ self.coef_.T) + self.intercept_
+        if namespace is None:
+            y_pred = np.asarray(X @ self.coef_.T) + self.intercept_
+        else:
+            coef = self.coef_
+            y_pred = (X @ coef if coef.ndim == 1 else X @ coef.T) + self.intercept_
         if not return_std:
             return y_pred
         if self.criterion_ != "evidence" or self.lam is not None:
@@ -671,4 +710,5 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
+        tags.array_api_support = True
         return tags

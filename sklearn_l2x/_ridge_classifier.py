@@ -8,6 +8,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
+from . import _array_api
 from ._logistic import effective_weights, encode_classes
 from ._ridge import AdaptiveRidge
 from ._routing import RoutedFolds
@@ -164,6 +165,9 @@ class AdaptiveRidgeClassifier(RoutedFolds, LinearClassifierMixin, BaseEstimator)
         self : AdaptiveRidgeClassifier
             The fitted estimator.
         """
+        namespace = _array_api.dispatched_namespace(X)
+        if namespace is not None:
+            return self._fit_on_device(X, y, sample_weight, params, *namespace)
         X, y = validate_data(
             self,
             X,
@@ -177,7 +181,33 @@ class AdaptiveRidgeClassifier(RoutedFolds, LinearClassifierMixin, BaseEstimator)
         codes = LabelBinarizer(pos_label=1, neg_label=-1).fit_transform(y)
         if codes.shape[1] == 1:
             codes = codes[:, 0]  # as RidgeClassifierCV: coef_ of shape (p,)
-        ridge = AdaptiveRidge(
+        ridge = self._ridge().fit(
+            X, codes.astype(np.float64), sample_weight=weights, **params
+        )
+        return self._record(classes, ridge)
+
+    def _fit_on_device(self, X, y, sample_weight, params, xp, device):
+        """The fit of array-API (non-NumPy) inputs: the ±1 codes made there."""
+        if self.class_weight is not None:
+            _array_api.refuse_under_dispatch(self, "class_weight")
+        y = _array_api.following(y, xp, device)
+        sample_weight = _array_api.following(sample_weight, xp, device)
+        X, y = validate_data(self, X, y, dtype=[xp.float64, xp.float32])
+        check_classification_targets(y)
+        classes = xp.unique_values(y)
+        if classes.shape[0] < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the "
+                f"data, got 1 class: {classes[0]}."
+            )
+        codes = xp.astype(y[:, None] == classes[None, :], X.dtype) * 2.0 - 1.0
+        if classes.shape[0] == 2:
+            codes = codes[:, 1]  # as RidgeClassifierCV: coef_ of shape (p,)
+        ridge = self._ridge().fit(X, codes, sample_weight=sample_weight, **params)
+        return self._record(classes, ridge)
+
+    def _ridge(self):
+        return AdaptiveRidge(
             self.lam,
             criterion=self.criterion,
             cv=self.cv,
@@ -185,13 +215,16 @@ class AdaptiveRidgeClassifier(RoutedFolds, LinearClassifierMixin, BaseEstimator)
             lam_per_target=self.lam_per_target,
             lam_bounds=self.lam_bounds,
             fit_intercept=self.fit_intercept,
-        ).fit(X, codes.astype(np.float64), sample_weight=weights, **params)
+        )
+
+    def _record(self, classes, ridge):
+        """The fitted attributes, from the ridge fitted to the codes."""
         self.classes_ = classes
         self.coef_ = ridge.coef_
         self.intercept_ = ridge.intercept_
         for name in _RIDGE_ATTRIBUTES:
             value = getattr(ridge, name, None)
-            if isinstance(value, np.ndarray) and name in ("lam_", "alpha_"):
+            if name in ("lam_", "alpha_") and hasattr(value, "shape"):
                 value = _shared(value, self.lam_per_target)
             setattr(self, name, value)
         return self
@@ -199,12 +232,14 @@ class AdaptiveRidgeClassifier(RoutedFolds, LinearClassifierMixin, BaseEstimator)
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.array_api_support = True
         return tags
 
 
 def _shared(values, per_target):
-    """One λ (a float) when it is shared by the code columns."""
-    values = np.atleast_1d(values)
-    if not per_target or values.size == 1:
-        return float(values.ravel()[0])
+    """One λ (a float) when it is shared by the code columns (any namespace)."""
+    if values.ndim == 0:
+        return float(values)
+    if not per_target or values.shape[0] == 1:
+        return float(values[0])
     return values

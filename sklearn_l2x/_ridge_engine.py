@@ -18,6 +18,7 @@ from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from . import _selection
+from ._sklearn_compat import to_numpy
 from ._solvers.spectral import RowProjector, coefficients, decompose
 from ._solvers.unpenalised import Unpenalised
 
@@ -95,15 +96,39 @@ def _fold_parts(X, y2d, sample_weight, rows, free, fit_intercept):
     return [(*projection.residualise(Xr, yr), sr) for Xr, yr, sr in parts]
 
 
+def on_host(spectrum, function):
+    """``function(alpha)`` for NumPy alpha, with NumPy values, whatever the spectrum.
+
+    For a spectrum of another namespace (on its device), alpha (m×k numbers)
+    goes to the device and the m×k criterion values come back: the search
+    loop runs on the host over reductions computed where the spectrum lives.
+    """
+    xp = spectrum.xp
+    if xp is None:
+        return function
+    dtype, device = spectrum.d2.dtype, spectrum.d2.device
+
+    def evaluate(alpha):
+        alpha = xp.asarray(
+            np.array(alpha, dtype=np.float64), dtype=dtype, device=device
+        )
+        return to_numpy(function(alpha), xp).astype(np.float64)
+
+    return evaluate
+
+
 def _objective(spectrum, criterion, fold_curve, fit_intercept):
     """The criterion to minimise and the sign that restores its meaning."""
     if criterion == "gcv":
-        return lambda a: _selection.gcv(spectrum, a, fit_intercept), 1.0
-    if criterion == "loo":
-        return lambda a: _selection.loo(spectrum, a, fit_intercept), 1.0
-    if criterion == "evidence":
-        return lambda a: -_selection.log_evidence(spectrum, a, fit_intercept), -1.0
-    return fold_curve, 1.0
+        function, sign = (lambda a: _selection.gcv(spectrum, a, fit_intercept)), 1.0
+    elif criterion == "loo":
+        function, sign = (lambda a: _selection.loo(spectrum, a, fit_intercept)), 1.0
+    elif criterion == "evidence":
+        function = lambda a: -_selection.log_evidence(spectrum, a, fit_intercept)  # noqa: E731
+        sign = -1.0
+    else:
+        return fold_curve, 1.0
+    return on_host(spectrum, function), sign
 
 
 def alpha_range(spectrum, lam_bounds):
@@ -170,18 +195,33 @@ def fit_spectrum(
 
 def _at_alpha(spectrum, alpha, best, on_boundary):
     coef, intercept = coefficients(spectrum, alpha)
-    dof = _selection.effective_dof(spectrum, alpha[None, :])[0]
-    return RidgeFit(coef.T, intercept, alpha, dof, best, on_boundary)
+    dof = on_host(spectrum, lambda a: _selection.effective_dof(spectrum, a))
+    return RidgeFit(coef.T, intercept, alpha, dof(alpha[None, :])[0], best, on_boundary)
 
 
 def _single_alpha_posterior(spectrum, alpha, fit_intercept):
     projector = RowProjector(spectrum)
-    sigma2 = _selection.noise_variance(spectrum, alpha, fit_intercept)
-    n_features = spectrum.x_mean.shape[0]
+    variance = on_host(
+        spectrum,
+        lambda a: _selection.noise_variance(spectrum, a[0, ...], fit_intercept),
+    )
+    sigma2 = variance(alpha[None, :])
+    x_mean = spectrum.x_mean
     bases = [
-        (projector, spectrum.d2 / a, np.full(n_features, 1 / np.sqrt(a))) for a in alpha
+        (projector, spectrum.d2 / float(a), _filled(spectrum, 1 / np.sqrt(a)))
+        for a in alpha
     ]
-    return Posterior(bases, sigma2, spectrum.x_mean, spectrum.sw_sum, fit_intercept)
+    return Posterior(bases, sigma2, x_mean, spectrum.sw_sum, fit_intercept, spectrum.xp)
+
+
+def _filled(spectrum, value):
+    """A vector of ``value`` like the spectrum's x_mean (its namespace, device)."""
+    x_mean = spectrum.x_mean
+    if spectrum.xp is None:
+        return np.full(x_mean.shape, value)
+    return spectrum.xp.full(
+        x_mean.shape, value, dtype=x_mean.dtype, device=x_mean.device
+    )
 
 
 def _banded_run(banded, criterion, columns, start, log_bounds, fit_intercept, out):
@@ -260,18 +300,20 @@ class Posterior:
     ``x̃ᵀΣx̃ = Σ_j (v_jᵀu)²/(1 + e_j) + ‖u‖² − ‖Vᵀu‖²``.
     """
 
-    def __init__(self, bases, sigma2, x_mean, sw_sum, fit_intercept):
+    def __init__(self, bases, sigma2, x_mean, sw_sum, fit_intercept, xp=None):
         self.bases = bases
         self.sigma2 = sigma2
         self.x_mean = x_mean
         self.sw_sum = sw_sum
         self.fit_intercept = fit_intercept
+        self.xp = xp  # the namespace of the bases' arrays when not NumPy
 
     def predictive_std(self, X):
         """``σ̂·√(1 + 1/S + x̃ᵀΣx̃)`` for every row of X and target, (n, k)."""
+        xp = np if self.xp is None else self.xp
         x_mean = self.x_mean
         extra = 1.0 / self.sw_sum if self.fit_intercept else 0.0
-        y_std = np.empty((X.shape[0], len(self.bases)))
+        columns = []
         for target, (projector, e, scale) in enumerate(self.bases):
             projection = projector(X, x_mean, scale)
             scale2 = scale**2
@@ -281,9 +323,9 @@ class Posterior:
                 sq_norm += x_mean**2 @ scale2
             else:
                 sq_norm = ((X - x_mean) ** 2) @ scale2
-            in_span = np.sum(projection**2, axis=1)
-            quad = (projection**2) @ (1.0 / (1.0 + e)) + np.maximum(
-                sq_norm - in_span, 0.0
-            )
-            y_std[:, target] = np.sqrt(self.sigma2[target] * (1.0 + extra + quad))
-        return y_std
+            outside = sq_norm - xp.sum(projection**2, axis=1)
+            outside = xp.where(outside > 0, outside, xp.zeros_like(outside))
+            quad = (projection**2) @ (1.0 / (1.0 + e)) + outside
+            sigma2 = float(self.sigma2[target])
+            columns.append(xp.sqrt(sigma2 * (1.0 + extra + quad)))
+        return xp.stack(columns, axis=1)

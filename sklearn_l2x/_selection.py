@@ -8,6 +8,8 @@ value (GCV, evidence) or O(n·r) (leave-one-out, k-fold). Formulas:
 refines it on log alpha by Brent's method, vectorised over the targets.
 """
 
+import contextlib
+
 import numpy as np
 
 from ._solvers.spectral import RowProjector
@@ -21,27 +23,39 @@ _MAX_SEARCH_STEPS = 500  # Brent needs ~15 steps; this only guards the loop
 _FLAT_RTOL = 1e-9  # criterion values this close to the best count as equal
 
 
+def _quiet(xp):
+    """NumPy's floating-point warnings off (other namespaces do not warn)."""
+    if xp is np:
+        return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    return contextlib.nullcontext()
+
+
 def _shrink_sums(spectrum, alpha, shrink_power):
     """``Σ_j shrink_j`` and ``Σ_j shrink_j^shrink_power · z_j²``, each (m, k).
 
     ``shrink = alpha/(d² + alpha)``. ``alpha`` has shape (m, 1) (one value per
     row, shared by the k targets: a BLAS product, no (m, r, k) temporary) or
-    (m, k). The shrink factors are formed once for both sums.
+    (m, k). The shrink factors are formed once for both sums. Every criterion
+    computes with the spectrum's namespace (``xp``), on its device.
     """
+    xp = spectrum.namespace
     weights = spectrum.z_squared
     if alpha.shape[1] == 1:
         shrink = alpha / (spectrum.d2[None, :] + alpha)
-        return shrink.sum(axis=1, keepdims=True), shrink**shrink_power @ weights
+        total = xp.sum(shrink, axis=1, keepdims=True)
+        return total, shrink**shrink_power @ weights
     shrink = alpha[:, None, :] / (spectrum.d2[None, :, None] + alpha[:, None, :])
-    total = shrink.sum(axis=1)
+    total = xp.sum(shrink, axis=1)
     if shrink_power == 2:
-        shrink *= shrink
-    return total, np.einsum("mrk,rk->mk", shrink, weights)
+        shrink = shrink * shrink
+    if xp is np:
+        return total, np.einsum("mrk,rk->mk", shrink, weights)
+    return total, xp.sum(shrink * weights[None, :, :], axis=1)
 
 
 def effective_dof(spectrum, alpha):
     """df(alpha) = Σ_j d_j²/(d_j² + alpha), shape like alpha (m, 1) or (m, k)."""
-    return spectrum.d2.size - _shrink_sums(spectrum, alpha, 1)[0]
+    return spectrum.d2.shape[0] - _shrink_sums(spectrum, alpha, 1)[0]
 
 
 def _free_terms(spectrum, fit_intercept):
@@ -72,13 +86,14 @@ def gcv(spectrum, alpha, fit_intercept):
     sw_sum = spectrum.sw_sum
     # 1 − (df + 1)/S with df = r − Σ shrink, written without the cancellation
     # that ruins it near interpolation (S − 1 = r, λ → 0).
-    free = sw_sum - spectrum.d2.size - _free_terms(spectrum, fit_intercept)[0]
+    xp = spectrum.namespace
+    free = sw_sum - spectrum.d2.shape[0] - _free_terms(spectrum, fit_intercept)[0]
     shrink_total, shrunk = _shrink_sums(spectrum, alpha, 2)
     denominator = (free + shrink_total) / sw_sum
     rss = spectrum.resid_ss + shrunk
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with _quiet(xp):
         values = (rss / sw_sum) / denominator**2
-    return np.where(denominator > 0, values, np.inf)
+    return xp.where(denominator > 0, values, xp.full_like(values, np.inf))
 
 
 # The leave-one-out error is evaluated for blocks of alpha values at once (two
@@ -94,32 +109,39 @@ def loo(spectrum, alpha, fit_intercept):
     (the residuals here are times √s_i). ``alpha`` has shape (m, 1), one value
     shared by the k targets (one leverage per value), or (m, k).
     """
+    xp = spectrum.namespace
     U, z, d2 = spectrum.U, spectrum.z, spectrum.d2
     n_samples, rank = U.shape
     n_targets = z.shape[1]
     n_alpha = alpha.shape[1]
-    intercept_leverage = np.asarray(_free_terms(spectrum, fit_intercept)[1])
-    if intercept_leverage.ndim:
+    intercept_leverage = _free_terms(spectrum, fit_intercept)[1]
+    if not isinstance(intercept_leverage, float):
         intercept_leverage = intercept_leverage[:, None, None]
-    values = np.empty((alpha.shape[0], n_targets))
+    blocks = []
     block = max(1, _LOO_BLOCK_ENTRIES // (n_samples * n_targets))
     for start in range(0, alpha.shape[0], block):
-        rows = alpha[start : start + block]
+        rows = alpha[start : min(start + block, alpha.shape[0]), ...]
         m = rows.shape[0]
-        kept = d2[:, None, None] / (d2[:, None, None] + rows[None])  # (r, m, ka)
-        fitted = U @ (kept * z[:, None, :]).reshape(rank, m * n_targets)
-        residual = spectrum.y_tilde[:, None, :] - fitted.reshape(
-            n_samples, m, n_targets
+        kept = d2[:, None, None] / (d2[:, None, None] + rows[None, ...])  # (r, m, ka)
+        fitted = U @ xp.reshape(kept * z[:, None, :], (rank, m * n_targets))
+        residual = spectrum.y_tilde[:, None, :] - xp.reshape(
+            fitted, (n_samples, m, n_targets)
         )
-        leverage = (spectrum.U_squared @ kept.reshape(rank, m * n_alpha)).reshape(
-            n_samples, m, n_alpha
+        leverage = xp.reshape(
+            spectrum.U_squared @ xp.reshape(kept, (rank, m * n_alpha)),
+            (n_samples, m, n_alpha),
         )
-        leverage += intercept_leverage
-        with np.errstate(divide="ignore", invalid="ignore"):
-            loo_residual = np.where(
-                leverage < 1.0 - 1e-12, residual / (1.0 - leverage), np.inf
+        leverage = leverage + intercept_leverage
+        with _quiet(xp):
+            scaled = residual / (1.0 - leverage)
+            loo_residual = xp.where(
+                leverage < 1.0 - 1e-12, scaled, xp.full_like(scaled, np.inf)
             )
-        values[start : start + m] = np.einsum("imk,imk->mk", loo_residual, loo_residual)
+        if xp is np:
+            blocks.append(np.einsum("imk,imk->mk", loo_residual, loo_residual))
+        else:
+            blocks.append(xp.sum(loo_residual * loo_residual, axis=0))
+    values = blocks[0] if len(blocks) == 1 else xp.concat(blocks, axis=0)
     return values / spectrum.sw_sum
 
 
@@ -135,20 +157,22 @@ def log_evidence(spectrum, alpha, fit_intercept):
     projected out too (``spectrum.free``), ν = N − rank(Q) and the last term is
     ``−½ log pdet(QᵀSQ)``, Q the intercept column and those features.
     """
+    xp = spectrum.namespace
     count, _, free_log_det = _free_terms(spectrum, fit_intercept)
     nu = spectrum.sw_sum - count
     q = spectrum.resid_ss + _shrink_sums(spectrum, alpha, 1)[1]
-    log_det = np.sum(np.log1p(spectrum.d2[None, :, None] / alpha[:, None, :]), axis=1)
-    with np.errstate(divide="ignore"):
-        value = -0.5 * nu * (np.log(2 * np.pi * q / nu) + 1.0) - 0.5 * log_det
+    log_det = xp.sum(xp.log1p(spectrum.d2[None, :, None] / alpha[:, None, :]), axis=1)
+    with _quiet(xp):
+        value = -0.5 * nu * (xp.log(2 * np.pi * q / nu) + 1.0) - 0.5 * log_det
     return value - 0.5 * free_log_det
 
 
 def noise_variance(spectrum, alpha, fit_intercept):
     """σ̂² = Q/ν at alpha (k,), the evidence's profiled noise variance."""
+    xp = spectrum.namespace
     nu = spectrum.sw_sum - _free_terms(spectrum, fit_intercept)[0]
     shrink = alpha[None, :] / (spectrum.d2[:, None] + alpha[None, :])
-    return (spectrum.resid_ss + np.sum(shrink * spectrum.z_squared, axis=0)) / nu
+    return (spectrum.resid_ss + xp.sum(shrink * spectrum.z_squared, axis=0)) / nu
 
 
 class KFoldCurve:
@@ -241,7 +265,8 @@ def one_standard_error(curve, alpha, upper, per_target):
 
 def default_alpha_range(spectrum):
     """A wide search range around the mean non-zero eigenvalue of X̃ᵀX̃."""
-    centre = spectrum.d2.mean() if spectrum.d2.size else 1.0
+    d2 = spectrum.d2
+    centre = float(spectrum.namespace.mean(d2)) if d2.shape[0] else 1.0
     return centre * 10.0**-_DEFAULT_DECADES, centre * 10.0**_DEFAULT_DECADES
 
 

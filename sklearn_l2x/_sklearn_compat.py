@@ -12,6 +12,12 @@ from sklearn.base import _fit_context
 from sklearn.linear_model import enet_path
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils import _safe_indexing
+from sklearn.utils._array_api import (
+    _convert_to_numpy,
+    _is_numpy_namespace,
+    _max_precision_float_dtype,
+    get_namespace_and_device,
+)
 from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
@@ -23,6 +29,9 @@ from sklearn.utils.validation import _check_sample_weight, _get_feature_names
 
 __all__ = [
     "INTERCEPT_COLUMN",
+    "array_namespace",
+    "max_float_dtype",
+    "to_numpy",
     "Interval",
     "LinearClassifierMixin",
     "StrOptions",
@@ -49,6 +58,29 @@ fit_context = _fit_context
 # The column names of a DataFrame (None for arrays and unnamed columns),
 # checked as scikit-learn checks them for ``feature_names_in_``.
 feature_names_of = _get_feature_names
+
+
+def array_namespace(*arrays):
+    """(xp, device) of arrays under ``array_api_dispatch``; None for NumPy.
+
+    scikit-learn's namespace helper: without dispatch, or for NumPy (and
+    sparse) inputs, the NumPy path is used and this returns None.
+    """
+    xp, is_array_api, device = get_namespace_and_device(*arrays)
+    if not is_array_api or _is_numpy_namespace(xp):
+        return None
+    return xp, device
+
+
+def max_float_dtype(xp, device):
+    """The widest floating dtype the namespace supports on the device."""
+    return _max_precision_float_dtype(xp, device)
+
+
+def to_numpy(array, xp):
+    """A NumPy copy of an array of namespace ``xp`` (from any device)."""
+    return _convert_to_numpy(array, xp=xp)
+
 
 # Whether sklearn.set_config(enable_metadata_routing=True) is in effect.
 routing_enabled = _routing_enabled

@@ -15,7 +15,10 @@ Three ways to get the spectrum, whichever is cheapest and keeps no large matrix:
 * sufficient statistics (``partial_fit``, dask): the centred Gram matrix merged
   over chunks (Chan's pairwise update).
 
-Sparse X is centred implicitly, never densified.
+Sparse X is centred implicitly, never densified. Dense arrays of another
+array-API namespace (PyTorch, CuPy, ...) are decomposed on their own device by
+:func:`decompose_on_device`; the spectrum then holds that namespace's arrays
+(``Spectrum.xp``) and every criterion computes with them there.
 """
 
 import copy
@@ -95,11 +98,17 @@ class Spectrum:
     y_tilde: np.ndarray | None = None
     design: object = None
     free: "FreeColumns | None" = None
+    xp: object = None  # the arrays' namespace when not NumPy
+
+    @property
+    def namespace(self):
+        """The namespace of the spectrum's arrays (NumPy unless ``xp``)."""
+        return np if self.xp is None else self.xp
 
     @cached_property
     def z(self):
         """``Uᵀỹ`` (r, k), from ``t = d∘z``."""
-        return self.t / np.sqrt(self.d2)[:, None]
+        return self.t / (self.d2**0.5)[:, None]
 
     @cached_property
     def z_squared(self):
@@ -365,8 +374,74 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
     )
 
 
+def decompose_on_device(X, y, sample_weight, *, fit_intercept, need_U, xp, dtype):
+    """:func:`decompose` for dense arrays of the namespace ``xp``, on their device.
+
+    Computes in ``dtype`` (the widest float the device has): the weighted
+    centred copy of X, the smaller of its Gram and kernel matrices and their
+    eigendecomposition, all with ``xp``; V is formed in both cases (one more
+    product for wide data, cheap where this runs) so that coefficients and
+    predictive spreads need no pass over the training rows.
+    """
+    X, y, sw = (xp.astype(a, dtype) for a in (X, y, sample_weight))
+    n_samples, n_features = X.shape
+    sw_sum = float(xp.sum(sw))
+    if fit_intercept:
+        x_mean, y_mean = (sw @ X) / sw_sum, (sw @ y) / sw_sum
+    else:
+        x_mean = xp.zeros(n_features, dtype=dtype, device=xp_device(X))
+        y_mean = xp.zeros(y.shape[1], dtype=dtype, device=xp_device(X))
+    sqrt_sw = sw**0.5
+    X_tilde = (X - x_mean) * sqrt_sw[:, None]
+    y_tilde = (y - y_mean) * sqrt_sw[:, None]
+    if n_features <= n_samples:
+        d2, V = _eigh_on_device(X_tilde.T @ X_tilde, xp)
+        t = V.T @ (X_tilde.T @ y_tilde)
+        U = X_tilde @ V / (d2**0.5) if need_U else None
+        fitted = X_tilde @ (V @ (t / d2[:, None]))
+    else:
+        d2, U = _eigh_on_device(X_tilde @ X_tilde.T, xp)
+        z = U.T @ y_tilde
+        V = X_tilde.T @ (U / (d2**0.5))
+        t = z * (d2**0.5)[:, None]
+        fitted = U @ z
+    resid_ss = xp.sum((y_tilde - fitted) ** 2, axis=0)
+    return Spectrum(
+        d2=d2,
+        t=t,
+        resid_ss=resid_ss,
+        x_mean=x_mean,
+        y_mean=y_mean,
+        sw_sum=sw_sum,
+        n_samples=n_samples,
+        V=V,
+        U=U,
+        sqrt_sw=sqrt_sw,
+        y_tilde=y_tilde if need_U else None,
+        xp=xp,
+    )
+
+
+def xp_device(array):
+    """The device of an array-API array."""
+    return array.device
+
+
+def _eigh_on_device(matrix, xp):
+    """:func:`_eigh` with ``xp``: eigenvalues ascend, so the kept ones are a suffix."""
+    values, vectors = xp.linalg.eigh(matrix)
+    top = float(xp.max(values)) if values.shape[0] else 0.0
+    threshold = float(top * matrix.shape[0] * _RANK_RTOL)
+    kept = values > threshold
+    count = int(xp.sum(xp.astype(kept, xp.int64)))
+    start = values.shape[0] - count
+    return values[start:], vectors[:, start:]
+
+
 def coefficients(spectrum, alpha):
     """Ridge coefficients (p, k) and intercepts (k,) at alpha (scalar or (k,))."""
+    if spectrum.xp is not None:
+        return _coefficients_on_device(spectrum, alpha)
     alpha = np.broadcast_to(np.asarray(alpha, dtype=np.float64), spectrum.t.shape[1:])
     if spectrum.V is not None:
         coef = spectrum.V @ (spectrum.t / (spectrum.d2[:, None] + alpha[None, :]))
@@ -376,6 +451,14 @@ def coefficients(spectrum, alpha):
         coef = spectrum.design.rmatmul(dual)
     intercept = spectrum.y_mean - spectrum.x_mean @ coef
     return coef, intercept
+
+
+def _coefficients_on_device(spectrum, alpha):
+    xp, t = spectrum.xp, spectrum.t
+    alpha = np.broadcast_to(np.asarray(alpha, dtype=np.float64), t.shape[1:])
+    alpha = xp.asarray(alpha.copy(), dtype=t.dtype, device=xp_device(t))
+    coef = spectrum.V @ (t / (spectrum.d2[:, None] + alpha[None, :]))
+    return coef, spectrum.y_mean - spectrum.x_mean @ coef
 
 
 def right_vectors(spectrum):
@@ -422,7 +505,8 @@ class RowProjector:
         """(m, r) projections of the rows ``u = scale ∘ (x − x_mean)`` of X."""
         if self.V is not None:
             V = self.V if scale is None else scale[:, None] * self.V
-            return np.asarray(X @ V) - x_mean @ V
+            product = X @ V
+            return (np.asarray(product) if sp.issparse(X) else product) - x_mean @ V
         n_rows, n_features = X.shape
         projection = np.empty((n_rows, self.dual.shape[1]))
         step = max(1, _BLOCK_ENTRIES // max(n_features, 1))
