@@ -141,7 +141,10 @@ def loo(spectrum, alpha, fit_intercept):
             blocks.append(np.einsum("imk,imk->mk", loo_residual, loo_residual))
         else:
             blocks.append(xp.sum(loo_residual * loo_residual, axis=0))
-    values = blocks[0] if len(blocks) == 1 else xp.concat(blocks, axis=0)
+    if len(blocks) == 1:
+        values = blocks[0]
+    else:  # NumPy before 2.0 has no ``concat``
+        values = np.concatenate(blocks) if xp is np else xp.concat(blocks, axis=0)
     return values / spectrum.sw_sum
 
 
