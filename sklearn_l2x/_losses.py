@@ -150,6 +150,11 @@ class SquaredError(Loss):
 
     lipschitz_factor = 2.0
 
+    @property
+    def constant_hessian_weights(self):
+        """``h_i = 2 s_i/S``, the same for every η and every target."""
+        return 2.0 * self.scaled_sw[:, 0]
+
     def value(self, eta):
         residual = eta - self.Y
         return float(self.scaled_sw[:, 0] @ np.einsum("ik,ik->i", residual, residual))

@@ -26,7 +26,7 @@ from ._losses import SquaredError, make_logistic_loss
 from ._penalties import L1L2
 from ._progress import path_progress
 from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
-from ._solvers.prox_newton import solve
+from ._solvers.prox_newton import gram_cache_for, solve
 from ._solvers.spectral import CentredDesign
 from ._validation import warn_not_converged
 
@@ -124,6 +124,9 @@ class PenalisedProblem:
         """
         W0, b0 = self.start()
         self.penalty.lam = float(lam)
+        if getattr(self, "_gram_cache", False) is False:
+            # Shared by every solve on these data (a path's points, a CV's refit).
+            self._gram_cache = gram_cache_for(self.X, self.loss)
         return solve(
             self.X,
             self.loss,
@@ -131,6 +134,7 @@ class PenalisedProblem:
             W0 if W is None else W,
             b0 if b is None else b,
             fit_intercept=self.fit_intercept,
+            gram_cache=self._gram_cache,
             **options,
         )
 
