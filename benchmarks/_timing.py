@@ -8,15 +8,27 @@ took 0.11 s right after a SciPy SVD and 0.05 s after a 0.2 s pause. Without
 the pause a benchmark partly times the previous contestant.
 """
 
+import multiprocessing
+import os
 import time
 
 SETTLE = 0.3
+# ``import adelie`` sets OMP_PROC_BIND and pins the whole process to one core:
+# every timed call first restores the affinity the process started with (this
+# module is imported before any peer).
+CORES = os.sched_getaffinity(0)
+
+
+def restore_affinity():
+    """Give the process back every core it started with (see ``CORES``)."""
+    os.sched_setaffinity(0, CORES)
 
 
 def best_time(repeat, func, *args, **kwargs):
     """Best of ``repeat`` timed calls of ``func(*args, **kwargs)``, and its result."""
     times, result = [], None
     for _ in range(repeat):
+        restore_affinity()
         time.sleep(SETTLE)
         start = time.perf_counter()
         result = func(*args, **kwargs)
@@ -29,6 +41,7 @@ def interleaved_times(funcs, repeat):
     times = {name: [] for name in funcs}
     for _ in range(repeat):
         for name, func in funcs.items():
+            restore_affinity()
             time.sleep(SETTLE)
             start = time.perf_counter()
             func()
@@ -49,3 +62,24 @@ def add_settle_option(parser):
 def apply_settle_option(args):
     global SETTLE
     SETTLE = args.settle
+
+
+def _spin(stop):
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
+
+
+def add_busy_option(parser):
+    """A ``--busy`` option; call :func:`start_busy` after parsing."""
+    parser.add_argument(
+        "--busy", action="store_true", help="time with one busy core alongside"
+    )
+
+
+def start_busy(args):
+    """With ``--busy``, a daemon process that keeps one core busy; its label."""
+    if not args.busy:
+        return ""
+    stop = multiprocessing.Event()
+    multiprocessing.Process(target=_spin, args=(stop,), daemon=True).start()
+    return " (one busy core alongside)"

@@ -26,8 +26,6 @@ printed); ``--busy`` adds a competing process that keeps one core busy.
 """
 
 import argparse
-import multiprocessing
-import os
 import time
 
 import _timing
@@ -36,9 +34,6 @@ import numpy as np
 from sklearn_l2x import GroupL2Regression, group_l2_regression_path, lam_max
 
 SAME_OBJECTIVE = 1e-7
-# ``import adelie`` sets OMP_PROC_BIND and pins the process to one core; every
-# timed call first restores the affinity the process started with.
-CORES = os.sched_getaffinity(0)
 
 
 def objective(X, y, coef, intercept, lam, groups):
@@ -149,7 +144,7 @@ def _spread(times):
 def _timed(repeat, func, *args):
     times, result = [], None
     for _ in range(repeat):
-        os.sched_setaffinity(0, CORES)
+        _timing.restore_affinity()
         time.sleep(_timing.SETTLE)
         start = time.perf_counter()
         result = func(*args)
@@ -204,27 +199,20 @@ def compare(label, X, y, groups, lams, repeat, peers, top, tol=1e-8):
         )
 
 
-def _spin(stop):
-    while not stop.is_set():
-        sum(i * i for i in range(10_000))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--busy", action="store_true", help="one busy core alongside")
+    _timing.add_busy_option(parser)
     parser.add_argument("--peers", nargs="*", default=list(PEERS), choices=list(PEERS))
     _timing.add_settle_option(parser)
     args = parser.parse_args()
     _timing.apply_settle_option(args)
-    stop = multiprocessing.Event()
-    if args.busy:
-        multiprocessing.Process(target=_spin, args=(stop,), daemon=True).start()
+    busy = _timing.start_busy(args)
     X, y, groups = make_problem()
     top = lam_max(X, y, loss="squared", groups=groups)
     print(
         f"GroupL2Regression, n={X.shape[0]}, p={X.shape[1]}, {len(groups)} groups of "
-        f"10{' (one busy core alongside)' if args.busy else ''}; ratio = ours / peer "
+        f"10{busy}; ratio = ours / peer "
         "time (< 1: we are faster)"
     )
     single = [0.1 * top]
@@ -234,7 +222,6 @@ def main():
     grid = np.geomspace(top, 0.1 * top, 50)
     label = "50-point path λ_max → 0.1·λ_max"
     compare(label, X, y, groups, grid, args.repeat, args.peers, top)
-    stop.set()
 
 
 if __name__ == "__main__":
