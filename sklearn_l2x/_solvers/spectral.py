@@ -389,16 +389,19 @@ def decompose_on_device(X, y, sample_weight, *, fit_intercept, need_U, xp, dtype
     if fit_intercept:
         x_mean, y_mean = (sw @ X) / sw_sum, (sw @ y) / sw_sum
     else:
-        x_mean = xp.zeros(n_features, dtype=dtype, device=xp_device(X))
-        y_mean = xp.zeros(y.shape[1], dtype=dtype, device=xp_device(X))
+        x_mean = xp.zeros(n_features, dtype=dtype, device=X.device)
+        y_mean = xp.zeros(y.shape[1], dtype=dtype, device=X.device)
     sqrt_sw = sw**0.5
     X_tilde = (X - x_mean) * sqrt_sw[:, None]
     y_tilde = (y - y_mean) * sqrt_sw[:, None]
     if n_features <= n_samples:
         d2, V = _eigh_on_device(X_tilde.T @ X_tilde, xp)
         t = V.T @ (X_tilde.T @ y_tilde)
-        U = X_tilde @ V / (d2**0.5) if need_U else None
-        fitted = X_tilde @ (V @ (t / d2[:, None]))
+        if need_U:  # the fit is then U z: no second pass over X
+            U = X_tilde @ V / (d2**0.5)
+            fitted = U @ (t / (d2**0.5)[:, None])
+        else:
+            U, fitted = None, X_tilde @ (V @ (t / d2[:, None]))
     else:
         d2, U = _eigh_on_device(X_tilde @ X_tilde.T, xp)
         z = U.T @ y_tilde
@@ -422,11 +425,6 @@ def decompose_on_device(X, y, sample_weight, *, fit_intercept, need_U, xp, dtype
     )
 
 
-def xp_device(array):
-    """The device of an array-API array."""
-    return array.device
-
-
 def _eigh_on_device(matrix, xp):
     """:func:`_eigh` with ``xp``: eigenvalues ascend, so the kept ones are a suffix."""
     values, vectors = xp.linalg.eigh(matrix)
@@ -440,9 +438,10 @@ def _eigh_on_device(matrix, xp):
 
 def coefficients(spectrum, alpha):
     """Ridge coefficients (p, k) and intercepts (k,) at alpha (scalar or (k,))."""
-    if spectrum.xp is not None:
-        return _coefficients_on_device(spectrum, alpha)
     alpha = np.broadcast_to(np.asarray(alpha, dtype=np.float64), spectrum.t.shape[1:])
+    if spectrum.xp is not None:  # to the spectrum's device (V is always formed)
+        t = spectrum.t
+        alpha = spectrum.xp.asarray(alpha.copy(), dtype=t.dtype, device=t.device)
     if spectrum.V is not None:
         coef = spectrum.V @ (spectrum.t / (spectrum.d2[:, None] + alpha[None, :]))
     else:
@@ -451,14 +450,6 @@ def coefficients(spectrum, alpha):
         coef = spectrum.design.rmatmul(dual)
     intercept = spectrum.y_mean - spectrum.x_mean @ coef
     return coef, intercept
-
-
-def _coefficients_on_device(spectrum, alpha):
-    xp, t = spectrum.xp, spectrum.t
-    alpha = np.broadcast_to(np.asarray(alpha, dtype=np.float64), t.shape[1:])
-    alpha = xp.asarray(alpha.copy(), dtype=t.dtype, device=xp_device(t))
-    coef = spectrum.V @ (t / (spectrum.d2[:, None] + alpha[None, :]))
-    return coef, spectrum.y_mean - spectrum.x_mean @ coef
 
 
 def right_vectors(spectrum):
