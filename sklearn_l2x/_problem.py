@@ -26,7 +26,8 @@ from ._losses import SquaredError, make_logistic_loss
 from ._penalties import L1L2
 from ._progress import path_progress
 from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
-from ._solvers.prox_newton import gram_cache_for, solve
+from ._solvers.gram import gram_cache_for
+from ._solvers.prox_newton import solve
 from ._solvers.spectral import CentredDesign
 from ._validation import warn_not_converged
 
