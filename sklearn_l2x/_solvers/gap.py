@@ -19,6 +19,8 @@ For ``P(W, b) = F(XW + b) + Ω(W)``, F a :class:`~sklearn_l2x._losses.Loss` and
 
 import numpy as np
 
+from .threads import transposed_product
+
 
 def optimal_intercept(loss, eta_without_intercept, intercept, fit_intercept):
     """The intercept minimising ``loss(η₀ + b)`` (Newton with backtracking)."""
@@ -70,7 +72,7 @@ def duality_gap(X, loss, penalty, W, eta, fit_intercept):
         ``XᵀR``, the loss gradient in W at the point (reused by the solver).
     """
     residual = loss.dual_residual(eta, fit_intercept)
-    gradient = np.asarray(X.T @ residual)
+    gradient = transposed_product(X, residual)
     U, G = residual, gradient
     free = penalty.unpenalised_rows()
     if free.any():

@@ -29,29 +29,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import solve_triangular
 from scipy.sparse.linalg import eigsh
-from threadpoolctl import ThreadpoolController
 
 from .gap import duality_gap, optimal_intercept
+from .threads import single_blas_thread
 
 _DENSE_BLOCK = 2**22  # entries (32 MB of float64)
-
-# threadpoolctl's controller, made on first use (it inspects the libraries).
-_CONTROLLER = []
-
-
-def single_blas_thread():
-    """A context with BLAS limited to one thread (about 20 µs to enter).
-
-    The working-set steps are small dense kernels (an m×m Hessian, its
-    Cholesky factor, products with n×m columns): with a second CPU-bound
-    process on the machine, OpenBLAS's threads there wait on each other and a
-    step became 4–6 times slower, while on an idle machine one thread costs
-    them little. The passes over all of X (the gap's Xᵀ R) keep every thread.
-    """
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
-
 
 # Below this relative gap, a full Newton step's Hessian is reused for the next
 # step on the same working set (a chord step).
@@ -632,7 +614,16 @@ class ProxNewton:
         self.last_model = None
 
     def run(self, W, b, gradient_hint=None):
-        """(W, b, info) from the start (W, b); see :func:`solve`."""
+        """(W, b, info) from the start (W, b); see :func:`solve`.
+
+        On one BLAS thread; the passes over all of X run their column blocks
+        in parallel when that is faster
+        (:func:`~sklearn_l2x._solvers.threads.transposed_product`).
+        """
+        with single_blas_thread():
+            return self._run(W, b, gradient_hint)
+
+    def _run(self, W, b, gradient_hint):
         W = np.array(W, dtype=np.float64)
         b = np.array(b, dtype=np.float64)
         if self.null_value == 0.0:
@@ -668,11 +659,10 @@ class ProxNewton:
                 if self._stopped(gap):
                     break
             working_set = self._working_set(W, gradient)
-            with single_blas_thread():
-                if self.gram_cache is not None:
-                    W, b = self._quadratic_steps(working_set, W, b, certified)
-                else:
-                    W, b = self._inner_steps(working_set, W, b, eta, gap)
+            if self.gram_cache is not None:
+                W, b = self._quadratic_steps(working_set, W, b, certified)
+            else:
+                W, b = self._inner_steps(working_set, W, b, eta, gap)
             self.ws_size = min(self.penalty.n_groups, 2 * self.ws_size)
         self.info["n_iter"] = self.n_iter
         if self.fit_intercept:

@@ -1,0 +1,123 @@
+"""How the solvers use BLAS threads.
+
+Small dense kernels inside iterative solvers (an m×m Hessian, its Cholesky
+factor, products with n×m columns) run on one thread: with a second CPU-bound
+process on the machine, OpenBLAS's threads there wait on each other and a
+step became 4–6 times slower, while on an idle machine one thread costs them
+little. A pass over all of X (a duality gap's Xᵀ R) is different: it is
+memory-bound and on an idle 2-core machine two threads make it twice as fast,
+but next to a busy process OpenBLAS's two threads made it 1.35 times slower
+than one. :func:`transposed_product` therefore splits the pass into a fixed
+number of column blocks, each a one-thread product, and runs them on a small
+thread pool or one after the other, whichever its timings say is faster. The
+blocks never change, so neither do the numbers (BLAS rounds differently with
+other thread counts; these products do not depend on the choice or the load).
+"""
+
+import os
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import ThreadpoolController
+
+# threadpoolctl's controller, made on first use (it inspects the libraries).
+_CONTROLLER = []
+
+
+def single_blas_thread():
+    """A context with BLAS limited to one thread (about 20 µs to enter)."""
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
+# Passes over fewer entries are one product (blocks are not worth it).
+_SMALL_PASS = 2**18
+# Column blocks of a pass (fixed: the numbers do not depend on the machine's
+# load or on how many threads a worker process was given).
+_PASS_BLOCKS = 2
+# Each way of running the blocks keeps its last few times; every _REPROBE-th
+# pass of a shape tries the other way, so a change of load is noticed.
+_KEPT_TIMES = 3
+_REPROBE = 16
+_CHOICES = {}  # shape of X -> _ThreadChoice (at most _MAX_SHAPES shapes)
+_MAX_SHAPES = 64
+_POOL = []
+
+
+def _pool():
+    """The thread pool for the blocks (None on a single core)."""
+    if not _POOL:
+        cores = (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1)
+        )
+        workers = min(_PASS_BLOCKS, cores)
+        _POOL.append(ThreadPoolExecutor(workers) if workers > 1 else None)
+    return _POOL[0]
+
+
+class _ThreadChoice:
+    """Times of one shape's passes on the pool (True) and one after another (False)."""
+
+    def __init__(self):
+        self.times = {
+            True: deque(maxlen=_KEPT_TIMES),
+            False: deque(maxlen=_KEPT_TIMES),
+        }
+        self.calls = 0
+
+    def next_parallel(self):
+        """Whether the next pass runs its blocks on the pool."""
+        self.calls += 1
+        for parallel in (True, False):
+            if len(self.times[parallel]) < 2:
+                return parallel
+        best = min(self.times, key=lambda parallel: min(self.times[parallel]))
+        return best != (self.calls % _REPROBE == 0)
+
+    def record(self, parallel, seconds):
+        self.times[parallel].append(seconds)
+
+
+def transposed_product(X, R):
+    """``Xᵀ R``, a pass over all of X, by fixed column blocks on one BLAS thread each.
+
+    The first passes of each shape of X alternate between running the blocks
+    on the pool and one after another; then the faster (by the best of its
+    last times) is used, the other tried again every ``_REPROBE`` passes.
+    Sparse and small X: one product.
+    """
+    if sp.issparse(X) or X.shape[0] * X.shape[1] < _SMALL_PASS:
+        return np.asarray(X.T @ R)
+    choice = _CHOICES.get(X.shape)
+    if choice is None:
+        if len(_CHOICES) >= _MAX_SHAPES:
+            _CHOICES.clear()
+        choice = _CHOICES[X.shape] = _ThreadChoice()
+    if R.ndim == 2 and R.shape[1] == 1:
+        # One column: a matrix-vector product (BLAS's gemm is slower here).
+        return transposed_product(X, R[:, 0])[:, None]
+    bounds = np.linspace(0, X.shape[1], _PASS_BLOCKS + 1).astype(int)
+    out = np.empty((X.shape[1],) + R.shape[1:], dtype=np.result_type(X, R))
+
+    def block(k):
+        columns = slice(bounds[k], bounds[k + 1])
+        np.matmul(X[:, columns].T, R, out=out[columns])
+
+    pool = _pool()
+    parallel = pool is not None and choice.next_parallel()
+    start = time.perf_counter()
+    with single_blas_thread():
+        if parallel:
+            list(pool.map(block, range(_PASS_BLOCKS)))
+        else:
+            for k in range(_PASS_BLOCKS):
+                block(k)
+    if pool is not None:
+        choice.record(parallel, time.perf_counter() - start)
+    return out
