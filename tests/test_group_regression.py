@@ -6,11 +6,14 @@ the exact mapping, brute-force cross-validation loops, and λ_max by fitting
 just above and below it.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 from sklearn.datasets import load_linnerud
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import MultiTaskElasticNet
 from sklearn.metrics import mean_squared_error
 from sklearn.model_selection import GridSearchCV, KFold
@@ -274,3 +277,19 @@ def test_multitask_pipeline_grid_search_and_feature_names():
     assert list(model.feature_names_in_) == list(X.columns)
     assert model.group_names_ == ["strength", "jumps"]
     assert isinstance(model.predict(X), np.ndarray) and isinstance(X, pd.DataFrame)
+
+
+@pytest.mark.parametrize("share", [1e-1, 1e3])
+def test_quadratic_steps_tighten_a_too_loose_mapping_target(monkeypatch, share):
+    # The squared loss's working sets stop at a prox-gradient mapping tied to
+    # the target gap by a model; with that model 10⁴ times too optimistic the
+    # solver still certifies the gap (it tightens after a stalled certificate).
+    from sklearn_l2x._solvers import prox_newton
+
+    monkeypatch.setattr(prox_newton, "_MAPPING_SHARE", share)
+    X, Y = _data(n=120, p=12, n_targets=2, seed=3)
+    lam = 0.05 * lam_max(X, Y, loss="squared", groups=GROUPS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = GroupL2Regression(GROUPS, lam, tol=1e-10).fit(X, Y)
+    assert model.dual_gap_ <= 1e-10

@@ -612,6 +612,9 @@ class ProxNewton:
         self.kept_hessian = None
         # The last working set and reduced model, for the final polish.
         self.last_model = None
+        # The share of the gap the quadratic steps' mapping aims at (smaller
+        # after each certificate that did not improve the gap).
+        self.mapping_share = _MAPPING_SHARE
 
     def run(self, W, b, gradient_hint=None):
         """(W, b, info) from the start (W, b); see :func:`solve`.
@@ -778,9 +781,13 @@ class ProxNewton:
         prox-gradient mapping is below ``_MAPPING_SHARE`` of the relative gap
         aimed at times the smallest radius: the target's, or while the
         working set may still grow, the certified ``gap``'s (0 with a path's
-        hint, whose working set is usually the last one).
+        hint, whose working set is usually the last one). That relation is a
+        model: after a certificate that did not improve the gap, the mapping
+        aimed at is a hundred times tighter.
         """
         self.n_iter += 1
+        if self.stalled:
+            self.mapping_share *= 1e-2
         terms = self._quadratic_terms(working_set)
         restricted = working_set.penalty
         radius = restricted.group_strength * restricted.weights
@@ -793,7 +800,7 @@ class ProxNewton:
             W[working_set.columns],
             b,
             tol=_FORCING[0],
-            mapping_tol=_MAPPING_SHARE * relative * smallest,
+            mapping_tol=self.mapping_share * relative * smallest,
         )
         self.last_model = (working_set, terms)
         W = np.zeros_like(W)
