@@ -185,24 +185,25 @@ def _quadratic_prox(gradient, model, penalty, W, max_inner, tol, mapping_tol=0.0
             g, model.H, penalty, W, tol, mapping_tol=mapping_tol
         )
         if delta_W is None:
-            delta_W = _fista(g, model.H, penalty, W, max_inner, max(tol, _COARSE))
-            if tol < _COARSE:
-                start = W + delta_W
-                finished = _active_set_newton(
-                    g,
-                    model.H,
-                    penalty,
-                    W,
-                    tol / _COARSE,
-                    start=start,
-                    mapping_tol=mapping_tol,
-                )
-                delta_W = (
-                    _fista(g, model.H, penalty, W, max_inner, tol, start=start)
-                    if finished is None
-                    else finished
-                )
+            delta_W = _fista_then_newton(
+                g, model.H, penalty, W, max_inner, tol, mapping_tol
+            )
     return delta_W, model.intercept_step(gradient, delta_W)
+
+
+def _fista_then_newton(g, H, penalty, W, max_inner, tol, mapping_tol):
+    """FISTA to the coarse accuracy ``_COARSE`` (it finds the support), then
+    Newton on the face from there; FISTA to ``tol`` if Newton fails again."""
+    delta_W = _fista(g, H, penalty, W, max_inner, max(tol, _COARSE))
+    if tol >= _COARSE:
+        return delta_W
+    start = W + delta_W
+    finished = _active_set_newton(
+        g, H, penalty, W, tol / _COARSE, start=start, mapping_tol=mapping_tol
+    )
+    if finished is None:
+        return _fista(g, H, penalty, W, max_inner, tol, start=start)
+    return finished
 
 
 # The accuracy (relative prox-gradient mapping) to which FISTA finds the
@@ -253,8 +254,6 @@ def _active_set_newton(
         stepped, moved, excess, mapping = _block_prox_point(
             V, model_gradient, penalty, row_step, group_step
         )
-        entering = excess > 1e-9 * radius
-        scale = np.max(np.abs(V), initial=0.0)
         # Solved to the relative accuracy ``tol`` of the block
         # proximal-gradient mapping is enough for an inexact Newton step.
         if mapping <= mapping_tol:
@@ -263,21 +262,19 @@ def _active_set_newton(
             first_mapping = mapping
         elif mapping <= tol * first_mapping:
             return V - W
-        converged = step_size <= 1e-12 * scale
-        # Coordinates the proximal-gradient step zeroes leave the face at
-        # once (on a face, Newton would take them through zero and drag the
-        # rest with them); violators enter once the face is solved, or at
-        # once when they are far outside the radius (the face is clearly wrong).
-        leaving = (V != 0) & (stepped == 0)
-        enter = entering.any() and (
-            converged or scale == 0 or np.any(excess > 1e-3 * radius)
+        converged = step_size <= 1e-12 * np.max(np.abs(V), initial=0.0)
+        changed = _face_change(
+            V,
+            stepped,
+            moved & (excess > 1e-9 * radius)[penalty.membership][:, None],
+            excess / radius,
+            converged,
         )
-        if enter or leaving.any():
+        if changed.any():
             if changes == max_changes:
                 return None
             changes += 1
-            rows = moved & entering[penalty.membership][:, None] if enter else leaving
-            V[rows | leaving] = np.where(leaving, 0.0, stepped)[rows | leaving]
+            V[changed] = stepped[changed]
             step_size = np.inf
             continue
         if converged:
@@ -297,6 +294,23 @@ def _active_set_newton(
             candidate[dropped] = 0.0
         V = candidate
     return None
+
+
+def _face_change(V, stepped, entering, excess, converged):
+    """Mask of the coordinates that join or leave the face at V.
+
+    Coordinates the block proximal-gradient step zeroes (``stepped``) leave
+    at once: on the face, Newton would take them through zero and drag the
+    rest with them. The zero coordinates ``entering`` (of groups whose
+    gradient exceeds the radius; ``excess`` per group, relative to the
+    radius) join at their proximal-gradient point once the face is solved
+    (``converged``), or at once when they are far outside (the face is
+    clearly wrong).
+    """
+    leaving = (V != 0) & (stepped == 0)
+    if entering.any() and (converged or not V.any() or np.any(excess > 1e-3)):
+        return leaving | entering
+    return leaving
 
 
 def _entry_steps(H, penalty, shape):
