@@ -25,6 +25,8 @@ Everything is numpy/scipy: the costly parts are ``X @ W``, ``Xᵀ R`` and
 ``X_wsᵀ D X_ws``.
 """
 
+from functools import cached_property
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import solve_triangular
@@ -570,18 +572,15 @@ class _WorkingSet:
 
     @property
     def X_ws(self):
-        return self._design()[0]
+        return self._design[0]
 
     @property
     def X_aug(self):
-        return self._design()[1]
+        return self._design[1]
 
+    @cached_property
     def _design(self):
-        if not hasattr(self, "_columns_of_X"):
-            self._columns_of_X = _working_design(
-                self.X, self.columns, self.fit_intercept
-            )
-        return self._columns_of_X
+        return _working_design(self.X, self.columns, self.fit_intercept)
 
 
 class ProxNewton:
@@ -775,8 +774,8 @@ class ProxNewton:
         if not self.fit_intercept:
             block, linear = block[:-1, :-1], linear[:-1]
         n_outputs = self.loss.n_outputs
-        H = block if n_outputs == 1 else np.kron(block, np.eye(n_outputs))
-        H = H.copy()
+        # The undamped block stays in the terms (the objective's exact change).
+        H = block.copy() if n_outputs == 1 else np.kron(block, np.eye(n_outputs))
         H[np.diag_indices_from(H)] += working_set.damping
         terms = (block, linear, _ReducedModel(H, n_outputs, self.fit_intercept))
         cache.model = (columns, terms)
