@@ -47,6 +47,7 @@ def make_regression_problem(kind, seed=0):
         n, p = {
             "dense_500x5000": (500, 5000),
             "dense_5000x500": (5000, 500),
+            "dense_5000x1000": (5000, 1000),
             "dense_500x20000": (500, 20000),
         }[kind]
         latent = rng.normal(size=(n, 5))

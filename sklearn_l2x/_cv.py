@@ -33,6 +33,9 @@ from ._validation import warn_not_converged
 # rounding level must not pick a smaller λ than an equally good larger one.
 _TIE_RTOL = 1e-12
 
+# Held-out predictions formed at once by weighted_mse (8 MB of float64).
+_PREDICTION_BLOCK = 2**20
+
 
 def _rows(X, y, sample_weight, rows):
     """The rows ``rows`` of X, y and the weights (None stays None)."""
@@ -40,7 +43,7 @@ def _rows(X, y, sample_weight, rows):
     return safe_indexing(X, rows), safe_indexing(y, rows), weights
 
 
-def _one_fold(fold_scores, setting, data, fold, score_params, progress):
+def _one_fold(fold_scores, setting, data, fold, score_params, progress, extra):
     X, y, sample_weight = data
     train, test = fold
     start = time.perf_counter()
@@ -49,6 +52,7 @@ def _one_fold(fold_scores, setting, data, fold, score_params, progress):
         _rows(X, y, sample_weight, train),
         _rows(X, y, sample_weight, test),
         rows_of(score_params, test),
+        **extra,
     )
     records = [
         {"converged": info["converged"], "relative_gap": info["relative_gap"]}
@@ -69,6 +73,7 @@ def path_scores(
     n_jobs=None,
     score_params=None,
     verbose=None,
+    fold_context=None,
 ):
     """Held-out scores of every (setting, fold, λ) and the paths' records.
 
@@ -89,6 +94,10 @@ def path_scores(
     verbose : (name, mix_name) or None
         Print one line per fold path, labelled with the estimator's and the
         mix's names.
+    fold_context : callable or None
+        ``fold_context(k)`` is passed to ``fold_scores`` as ``context=`` for
+        the k-th fold (0-based); called as the tasks are dispatched, so that
+        what it makes (a fold's Gram matrix) exists only while needed.
 
     Returns
     -------
@@ -110,6 +119,7 @@ def path_scores(
             fold,
             score_params or {},
             progress(setting, number),
+            {} if fold_context is None else {"context": fold_context(number - 1)},
         )
         for setting in settings
         for number, fold in enumerate(folds, start=1)
@@ -225,11 +235,18 @@ def weighted_mse(path, X, y, sample_weight):
     """
     Y = y[:, None] if y.ndim == 1 else y
     weights = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+    n_lams, n_targets, n_features = path.coefs.shape
+    # Several λ per product (one pass over X each block), blocks of at most
+    # _PREDICTION_BLOCK predictions.
+    step = max(1, _PREDICTION_BLOCK // max(Y.shape[0] * n_targets, 1))
     errors = []
-    for coef, intercept in zip(path.coefs, path.intercepts, strict=True):
-        residual = Y - (np.asarray(X @ coef.T) + intercept)
-        errors.append(float(weights @ (residual**2).mean(axis=1)) / weights.sum())
-    return np.array(errors)
+    for start in range(0, n_lams, step):
+        coefs = path.coefs[start : start + step].reshape(-1, n_features)
+        predictions = np.asarray(X @ coefs.T).reshape(Y.shape[0], -1, n_targets)
+        predictions += path.intercepts[start : start + step]
+        squared = (Y[:, None, :] - predictions) ** 2
+        errors.append(weights @ squared.mean(axis=2) / weights.sum())
+    return np.concatenate(errors)
 
 
 def cross_validate(
@@ -244,13 +261,14 @@ def cross_validate(
     convergence,
     score_params=None,
     verbose=None,
+    fold_context=None,
 ):
     """:func:`path_scores`, one warning for the fold paths, and :func:`select`.
 
     ``convergence`` is ``(name, tol, max_iter, steps)`` for the warning, which
     is raised here, in the caller's process, for every fold path point that
-    stopped above ``tol``; ``score_params`` and ``verbose`` are
-    :func:`path_scores`'.
+    stopped above ``tol``; ``score_params``, ``verbose`` and
+    ``fold_context`` are :func:`path_scores`'.
 
     Returns
     -------
@@ -267,6 +285,7 @@ def cross_validate(
         n_jobs,
         score_params,
         verbose,
+        fold_context,
     )
     name, tol, max_iter, steps = convergence
     warn_not_converged(

@@ -25,13 +25,24 @@ class _CrossValidatedLambda(RoutedFolds):
         options["verbose"] = max(int(self.verbose) - 1, 0)
         return options
 
-    def _choose(self, settings, data, folds, *, steps, mix_name, score_params=None):
+    def _choose(
+        self,
+        settings,
+        data,
+        folds,
+        *,
+        steps,
+        mix_name,
+        score_params=None,
+        fold_context=None,
+    ):
         """Cross-validate ``settings`` on ``data`` = (X, y, sample_weight).
 
         ``steps`` names what ``max_iter`` counts (for the fold paths'
         ConvergenceWarning); ``score_params`` is the scorer's routed
-        metadata. With ``verbose``, one line per fold path and one for the
-        choice. Returns the :class:`~sklearn_l2x._cv.CVSummary`.
+        metadata; ``fold_context(k)``, when given, goes to ``_fold_scores``
+        of fold k as ``context=``. With ``verbose``, one line per fold path
+        and one for the choice. Returns the :class:`~sklearn_l2x._cv.CVSummary`.
         """
         name = type(self).__name__
         scores, choice = cross_validate(
@@ -43,6 +54,7 @@ class _CrossValidatedLambda(RoutedFolds):
             convergence=(name, self.tol, self.max_iter, steps),
             score_params=score_params,
             verbose=(name, mix_name) if self.verbose else None,
+            fold_context=fold_context,
         )
         several = not np.isscalar(getattr(self, mix_name))
         summary = summarise(settings, scores, choice, self.selection, several)

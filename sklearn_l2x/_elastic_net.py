@@ -138,13 +138,16 @@ def elastic_net_path(
 class _ElasticNetBase(_LinearRegressor):
     """What ElasticNet and ElasticNetCV share: solving, the fitted state, prediction."""
 
-    def _problem(self, X, y, sample_weight, many_fits=False):
-        """The problem on validated arrays, with the checked penalty factors."""
+    def _problem(self, X, y, sample_weight, many_fits=False, gram=None):
+        """The problem on validated arrays, with the checked penalty factors.
+
+        ``gram``: the design's ``X̃ᵀX̃/S`` when the caller has it.
+        """
         factors = check_factors(
             self.penalty_factor, X.shape[1], "penalty_factor", "feature"
         )
         return ElasticNetProblem(
-            X, y, sample_weight, self.fit_intercept, many_fits, factors
+            X, y, sample_weight, self.fit_intercept, many_fits, factors, gram
         )
 
     def _solve(self, problem, lam, l1_ratio, W0, dtype):

@@ -11,6 +11,7 @@ from ._elastic_net import ELASTIC_NET_CONSTRAINTS, ElasticNet, _ElasticNetBase
 from ._regression import validate_cv_regression
 from ._selection import count_or_values_grid, mix_values
 from ._sklearn_compat import Interval, StrOptions, fit_context
+from ._solvers.fold_gram import fold_grams
 
 __all__ = ["ElasticNetCV"]
 
@@ -168,7 +169,14 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
         split_params, _ = self._routed(params)
         X, y, sample_weight = validate_cv_regression(self, X, y, sample_weight)
         mixes = mix_values(self.l1_ratio, "l1_ratio")
-        problem = self._problem(X, y, sample_weight)
+        folds = self._folds(X, y, split_params)
+        # Without penalty factors every fold's path runs on its Gram matrix:
+        # all of them (and the refit's) from one pass over X.
+        grams = None
+        if self.penalty_factor is None:
+            grams = fold_grams(X, sample_weight, folds, self.fit_intercept)
+        whole = None if grams is None else grams.whole()
+        problem = self._problem(X, y, sample_weight, gram=whole)
         settings = [
             (
                 mix,
@@ -181,13 +189,13 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
             )
             for mix in mixes
         ]
-        folds = self._folds(X, y, split_params)
         self._choose(
             settings,
             (X, y, sample_weight),
             folds,
             steps=problem.steps,
             mix_name="l1_ratio",
+            fold_context=None if grams is None else grams.train,
         )
         # Held-out errors in scikit-learn's layout: (n_mix, n_lams, n_folds).
         self.mse_path_ = -np.swapaxes(self.scores_, -1, -2)
@@ -196,13 +204,16 @@ class ElasticNetCV(_CrossValidatedLambda, _ElasticNetBase):
 
     _mix_name = "l1_ratio"
 
-    def _fold_scores(self, setting, train, test, score_params):
-        """Minus the weighted held-out MSE of the path fitted on ``train``."""
-        path = self._path(train, *setting)
+    def _fold_scores(self, setting, train, test, score_params, context=None):
+        """Minus the weighted held-out MSE of the path fitted on ``train``.
+
+        ``context``: the training rows' Gram matrix, when known.
+        """
+        path = self._path(train, *setting, gram=context)
         return -weighted_mse(path, *test), path
 
-    def _path(self, data, l1_ratio, grid):
-        problem = self._problem(*data, many_fits=True)
+    def _path(self, data, l1_ratio, grid, gram=None):
+        problem = self._problem(*data, many_fits=True, gram=gram)
         return problem.path(
             grid,
             l1_ratio,

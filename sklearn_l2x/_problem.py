@@ -25,16 +25,16 @@ import numpy as np
 from ._losses import SquaredError, make_logistic_loss
 from ._penalties import L1L2
 from ._progress import path_progress
-from ._solvers.enet_cd import GramCache, solve_path_on_gram, solve_target
+from ._solvers.enet_cd import (
+    _FULL_GRAM_MAX_FEATURES,
+    GramCache,
+    solve_path_on_gram,
+    solve_target,
+)
 from ._solvers.gram import gram_cache_for
 from ._solvers.prox_newton import solve
 from ._solvers.spectral import CentredDesign
 from ._validation import warn_not_converged
-
-# A λ path or CV works on the full Gram matrix when n >= p and p is at most
-# this (the p×p matrix then costs at most 128 MB).
-_FULL_GRAM_MAX_FEATURES = 4096
-
 
 # What max_iter counts, named in ConvergenceWarnings.
 PROX_NEWTON_STEPS = "proximal Newton steps"
@@ -225,11 +225,19 @@ class ElasticNetProblem:
     ``(1/S) Σ s_i ‖y_i − b − Wᵀx_i‖² + λ·[α‖W‖₁ + (1 − α)‖W‖²]``, one
     independent problem per target. ``many_fits`` says several λ will be
     solved on these data (a path): then the full Gram matrix is formed once
-    when n >= p, and every fit works in p-space (no pass over X per iteration).
+    when n >= p, and every fit works in p-space (no pass over X per iteration);
+    ``gram`` is that matrix, ``X̃ᵀX̃/S``, when the caller has it already.
     """
 
     def __init__(
-        self, X, y, sample_weight, fit_intercept, many_fits=False, factors=None
+        self,
+        X,
+        y,
+        sample_weight,
+        fit_intercept,
+        many_fits=False,
+        factors=None,
+        gram=None,
     ):
         Y = y[:, None] if y.ndim == 1 else y
         self.single = y.ndim == 1
@@ -248,7 +256,7 @@ class ElasticNetProblem:
         self.Y_tilde = self.design.sqrt_sw[:, None] * (Y - self.y_mean)
         n_samples, n_features = X.shape
         full = many_fits and n_features <= min(n_samples, _FULL_GRAM_MAX_FEATURES)
-        self.gram_cache = GramCache(self.design, full=full)
+        self.gram_cache = GramCache(self.design, full=full, gram=gram)
         self._column_norms = None
         self._correlation = None
 
