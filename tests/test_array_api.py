@@ -78,7 +78,11 @@ def test_the_fit_on_the_device_is_the_numpy_fit(
             _numpy(value, xp), getattr(reference, name), rtol=1e-7, atol=1e-9
         )
     assert_allclose(_numpy(model.lam_, xp), reference.lam_, rtol=1e-5)
-    assert_allclose(_numpy(model.intercept_, xp), reference.intercept_, rtol=1e-7)
+    # The intercept follows λ, which both searches stop at 1e-7 in log α (a
+    # torch build's rounding moved one by 1.02e-7 relative, 6e-8 absolute).
+    assert_allclose(
+        _numpy(model.intercept_, xp), reference.intercept_, rtol=1e-7, atol=1e-7
+    )
     assert_allclose(_numpy(prediction, xp), reference.predict(X), rtol=1e-7)
     if criterion == "evidence":
         with sklearn.config_context(array_api_dispatch=True):
