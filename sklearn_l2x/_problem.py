@@ -26,10 +26,10 @@ from ._losses import SquaredError, make_logistic_loss
 from ._penalties import L1L2
 from ._progress import path_progress
 from ._solvers.enet_cd import (
-    _FULL_GRAM_MAX_FEATURES,
     GramCache,
     solve_path_on_gram,
     solve_target,
+    whole_gram_fits,
 )
 from ._solvers.gram import gram_cache_for
 from ._solvers.prox_newton import solve
@@ -254,8 +254,7 @@ class ElasticNetProblem:
         S = self.design.sw_sum
         self.y_mean = sample_weight @ Y / S if fit_intercept else np.zeros(Y.shape[1])
         self.Y_tilde = self.design.sqrt_sw[:, None] * (Y - self.y_mean)
-        n_samples, n_features = X.shape
-        full = many_fits and n_features <= min(n_samples, _FULL_GRAM_MAX_FEATURES)
+        full = many_fits and whole_gram_fits(*X.shape)
         self.gram_cache = GramCache(self.design, full=full, gram=gram)
         self._column_norms = None
         self._correlation = None

@@ -48,6 +48,11 @@ from .._sklearn_compat import INTERCEPT_COLUMN, enet_path_centred
 _FULL_GRAM_MAX_FEATURES = 4096
 
 
+def whole_gram_fits(n_samples, n_features):
+    """Whether the whole p×p Gram matrix is worth forming: n >= p, p not too large."""
+    return n_features <= min(n_samples, _FULL_GRAM_MAX_FEATURES)
+
+
 class GramCache:
     """``X̃_Aᵀ X̃_A / S`` for a growing set A of columns, computed once each.
 
@@ -79,9 +84,7 @@ class GramCache:
         from m = p/4 on, the next doublings cost as much as the whole.
         """
         n_samples, n_features = self.design.X.shape
-        return n_features <= min(n_samples, _FULL_GRAM_MAX_FEATURES) and (
-            4 * n_cached > n_features
-        )
+        return whole_gram_fits(n_samples, n_features) and 4 * n_cached > n_features
 
     def __call__(self, columns):
         if self.full is None:
@@ -564,20 +567,9 @@ def solve_path_on_gram(
     gaps = on_gram.relative_gaps(coefs, lams)
     infos = []
     for i, lam in enumerate(lams):
-        cd_tol = _PATH_LOOSENESS * tol
-        for _ in range(_REFINEMENTS):
-            if gaps[i] <= tol:
-                break
-            face = on_gram.face_solution(coefs[i], lam)
-            face_gap = on_gram.relative_gaps(face[None], lams[i : i + 1])[0]
-            if face_gap < gaps[i]:
-                coefs[i], gaps[i] = face, face_gap
-                if gaps[i] <= tol:
-                    break
-            cd_tol *= 0.1
-            coefs[i : i + 1], more = on_gram.descend(lams[i : i + 1], cd_tol, coefs[i])
-            n_iters[i] += more[0]
-            gaps[i] = on_gram.relative_gaps(coefs[i : i + 1], lams[i : i + 1])[0]
+        if gaps[i] > tol:
+            coefs[i], gaps[i], sweeps = on_gram.refine(coefs[i], lam, gaps[i], tol)
+            n_iters[i] += sweeps
         info = {
             "n_iter": int(n_iters[i]),
             "relative_gap": float(gaps[i]),
@@ -639,6 +631,29 @@ class _GramPath:
                 positive=self.positive,
             )
         return np.array(coefs.T), np.asarray(n_iters, dtype=int)
+
+    def refine(self, coef, lam, gap, tol):
+        """(coef, gap, sweeps) after up to ``_REFINEMENTS`` rounds at one λ.
+
+        Each round tries the face solution, then a warm restart 10 times
+        tighter than the path's tolerance, until the gap is at most ``tol``.
+        """
+        lam_array, sweeps = np.array([lam]), 0
+        cd_tol = _PATH_LOOSENESS * tol
+        for _ in range(_REFINEMENTS):
+            face = self.face_solution(coef, lam)
+            face_gap = self.relative_gaps(face[None], lam_array)[0]
+            if face_gap < gap:
+                coef, gap = face, face_gap
+                if gap <= tol:
+                    break
+            cd_tol *= 0.1
+            coefs, more = self.descend(lam_array, cd_tol, coef)
+            coef, sweeps = coefs[0], sweeps + int(more[0])
+            gap = self.relative_gaps(coefs, lam_array)[0]
+            if gap <= tol:
+                break
+        return coef, gap, sweeps
 
     def face_solution(self, coef, lam):
         """The minimiser on the face of ``coef``: its support and signs kept.

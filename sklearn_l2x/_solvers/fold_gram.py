@@ -19,7 +19,7 @@ left to be formed directly.
 import numpy as np
 import scipy.sparse as sp
 
-from .enet_cd import _FULL_GRAM_MAX_FEATURES
+from .enet_cd import whole_gram_fits
 
 # The correction u_T u_Tᵀ/S_T may take at most this share of the trace of G_T
 # (about log10(1/(1 − share)) digits are lost to the subtraction).
@@ -29,14 +29,14 @@ _MAX_CORRECTION = 1.0 / 16.0
 def fold_grams(X, sample_weight, folds, fit_intercept):
     """:class:`FoldGrams` where every fold's path would work on its Gram, else None.
 
-    That is: dense X, p at most ``_FULL_GRAM_MAX_FEATURES`` and at most every
-    fold's number of training rows, and held-out parts that partition the rows.
+    That is: dense X, every fold's training Gram worth forming whole
+    (:func:`~.enet_cd.whole_gram_fits`), and held-out parts that partition
+    the rows.
     """
     n_samples, n_features = X.shape
     if (
         sp.issparse(X)
-        or n_features > _FULL_GRAM_MAX_FEATURES
-        or any(np.asarray(train).size < n_features for train, _ in folds)
+        or not all(whole_gram_fits(len(train), n_features) for train, _ in folds)
         or not partitions(folds, n_samples)
     ):
         return None
