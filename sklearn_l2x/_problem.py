@@ -258,6 +258,9 @@ class ElasticNetProblem:
         self.gram_cache = GramCache(self.design, full=full, gram=gram)
         self._column_norms = None
         self._correlation = None
+        # Per target, the last solution and its (v, A, B): a warm start from
+        # it (the next point of a path) need not pass over X to begin.
+        self._last = {}
 
     def correlation(self):
         """``X̃ᵀỸ/S`` (p, k), computed once."""
@@ -308,6 +311,9 @@ class ElasticNetProblem:
         W = np.array(W, dtype=np.float64)
         infos = []
         for k in range(self.n_targets):
+            last_w, correlations = self._last.get(k, (None, None))
+            if last_w is None or not np.array_equal(last_w, W[:, k]):
+                correlations = None
             W[:, k], info = solve_target(
                 self.design,
                 self.Y_tilde[:, k],
@@ -320,7 +326,9 @@ class ElasticNetProblem:
                 gram_cache=self.gram_cache,
                 column_norms=self.column_norms() if lam * l1_ratio > 0 else None,
                 q=self.correlation()[:, k],
+                correlations=correlations,
             )
+            self._last[k] = (W[:, k].copy(), info.pop("correlations", None))
             infos.append(info)
         return W, infos
 

@@ -332,6 +332,31 @@ def test_path_equals_sklearn_enet_path():
     assert np.all(gaps <= 1e-13)
 
 
+@pytest.mark.parametrize("positive", [False, True])
+def test_wide_path_passes_over_X_once_per_lambda(monkeypatch, positive):
+    # Without the Gram matrix (p > n) every point's certificate costs one
+    # pass over X; the next point starts from it (its correlations do not
+    # depend on λ) rather than paying a second pass. The points stay those
+    # of fits from scratch.
+    X, y = _problem(n=60, p=300, seed=3)
+    calls = []
+    full_pass = CentredDesign.rmatmul
+    monkeypatch.setattr(
+        CentredDesign,
+        "rmatmul",
+        lambda self, *a, **k: calls.append(1) or full_pass(self, *a, **k),
+    )
+    lams, coefs, _, gaps = elastic_net_path(
+        X, y, l1_ratio=0.7, lams=30, eps=1e-2, tol=1e-9, positive=positive
+    )
+    monkeypatch.undo()
+    # One pass for X̃ᵀỹ, one per point (most points take a single round).
+    assert len(calls) <= lams.size + 2
+    for i in (5, 20, 29):
+        single = ElasticNet(lam=lams[i], l1_ratio=0.7, tol=1e-12, positive=positive)
+        assert_allclose(coefs[i], single.fit(X, y).coef_, atol=1e-5)
+
+
 def test_cv_equals_sklearn_elastic_net_cv():
     X, y = _problem(n=80, p=30, seed=12)
     cv = KFold(4, shuffle=True, random_state=0)

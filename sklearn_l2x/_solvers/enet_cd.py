@@ -364,6 +364,7 @@ def solve_target(
     gram_cache=None,
     column_norms=None,
     q=None,
+    correlations=None,
 ):
     """Minimise the elastic net for one target to a relative gap ``tol``.
 
@@ -390,12 +391,17 @@ def solve_target(
         ``‖x̃_j‖²``; computed when not given.
     q : ndarray of shape (p,), optional
         ``X̃ᵀỹ/S``; computed when not given (a path passes it once for all λ).
+    correlations : tuple, optional
+        ``(v, A, B)`` of :func:`_correlations` at the start ``w``. They do not
+        depend on λ: a path passes the previous point's, saving one pass over
+        X per λ.
 
     Returns
     -------
     w : ndarray of shape (p,)
     info : dict
-        ``n_iter`` (epochs), ``relative_gap``, ``converged``, ``n_screened``.
+        ``n_iter`` (epochs), ``relative_gap``, ``converged``, ``n_screened``,
+        and ``correlations``, the ``(v, A, B)`` at the returned ``w``.
     """
     S = design.sw_sum
     n_features = w.shape[0]
@@ -413,8 +419,8 @@ def solve_target(
     problem = (design, gram_cache, y_tilde, q)
     if a1 == 0 and not positive:
         return _pure_ridge(problem, penalty, null_value, info)
-    if positive:
-        w = np.maximum(w, 0.0)
+    if positive and np.any(w < 0):
+        w, correlations = np.maximum(w, 0.0), None
     if column_norms is None and screening and a1 > 0:
         column_norms = design.column_squared_norms()
     kept = np.ones(n_features, dtype=bool)
@@ -425,7 +431,11 @@ def solve_target(
     n_iter = 0
     inner_factor = 0.15
     while True:
-        v, gap, t, relative_gap = _certify(problem, w, penalty, positive, null_value)
+        if correlations is None:
+            correlations = _correlations(*problem, w)
+        v, gap, t, relative_gap = _certify(
+            correlations, w, penalty, positive, null_value
+        )
         info["relative_gap"] = relative_gap
         info["converged"] = relative_gap <= tol
         if info["converged"] or n_iter >= max_iter:
@@ -452,15 +462,17 @@ def solve_target(
         n_iter += max(epochs, 1)
         w = np.zeros(n_features)
         w[columns] = coef
+        correlations = None
         ws_size = min(int(kept.sum()), 2 * ws_size)
+    info["correlations"] = correlations
     info["n_iter"] = n_iter
     info["n_screened"] = int((~kept).sum())
     return w, info
 
 
-def _certify(problem, w, penalty, positive, null_value):
-    """(v, gap_Q, t, relative gap) at w: one pass over X, or the Gram matrix."""
-    v, A, B = _correlations(*problem, w)
+def _certify(correlations, w, penalty, positive, null_value):
+    """(v, gap_Q, t, relative gap) at w from its ``(v, A, B)``."""
+    v, A, B = correlations
     gap, t = _gap(v, A, B, w, penalty, positive)
     return v, gap, t, max(2.0 * gap, 0.0) / null_value
 
@@ -473,7 +485,8 @@ def _pure_ridge(problem, penalty, null_value, info):
     """
     w = _ridge_solve(*problem, penalty.ridge)
     if penalty.ridge > 0:
-        info["relative_gap"] = _certify(problem, w, penalty, False, null_value)[3]
+        correlations = _correlations(*problem, w)
+        info["relative_gap"] = _certify(correlations, w, penalty, False, null_value)[3]
     else:
         _, A, B = _correlations(*problem, w)
         info["relative_gap"] = 2.0 * max(B - A, 0.0) / null_value
@@ -590,6 +603,7 @@ def solve_path_on_gram(
                 column_norms=column_norms,
                 q=q,
             )
+            more.pop("correlations", None)
             more["n_iter"] += info["n_iter"]
             info = more
         infos.append(info)
