@@ -24,8 +24,8 @@ def restore_affinity():
     os.sched_setaffinity(0, CORES)
 
 
-def best_time(repeat, func, *args, **kwargs):
-    """Best of ``repeat`` timed calls of ``func(*args, **kwargs)``, and its result."""
+def timed_runs(repeat, func, *args, **kwargs):
+    """Every time of ``repeat`` calls of ``func(*args, **kwargs)``, and its result."""
     times, result = [], None
     for _ in range(repeat):
         restore_affinity()
@@ -33,7 +33,18 @@ def best_time(repeat, func, *args, **kwargs):
         start = time.perf_counter()
         result = func(*args, **kwargs)
         times.append(time.perf_counter() - start)
+    return times, result
+
+
+def best_time(repeat, func, *args, **kwargs):
+    """Best of ``repeat`` timed calls of ``func(*args, **kwargs)``, and its result."""
+    times, result = timed_runs(repeat, func, *args, **kwargs)
     return min(times), result
+
+
+def spread(times):
+    """``"best s (runs lo–hi)"`` of a list of seconds."""
+    return f"{min(times):7.3f} s (runs {min(times):.3f}–{max(times):.3f})"
 
 
 def interleaved_times(funcs, repeat):

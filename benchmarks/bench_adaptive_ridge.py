@@ -1,6 +1,7 @@
 """AdaptiveRidge against its decomposition floor, RidgeCV and BayesianRidge.
 
-Run: ``python benchmarks/bench_adaptive_ridge.py [--quick]``. Everything is
+Run: ``python benchmarks/bench_adaptive_ridge.py [--quick] [--busy]``
+(``--busy`` keeps one other core busy for the whole run). Everything is
 timed in this one process, side by side, best of ``--repeat`` runs, and
 printed as ratios, each call after a ``--settle`` pause (see ``_timing.py``:
 NumPy's and SciPy's OpenBLAS threads otherwise time the previous contestant).
@@ -162,13 +163,18 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smaller problems")
     parser.add_argument("--repeat", type=int, default=9)
     _timing.add_settle_option(parser)
+    _timing.add_busy_option(parser)
     args = parser.parse_args()
     _timing.apply_settle_option(args)
+    busy = _timing.start_busy(args)
     scale = 4 if args.quick else 1
     shapes = [(20000 // scale, 400), (500, 5000 // scale)]
     repeat = args.repeat
 
-    print("AdaptiveRidge benchmark (ratio = ours / theirs; < 1 means we are faster)")
+    print(
+        f"AdaptiveRidge benchmark{busy} (ratio = ours / theirs; < 1 means we are"
+        " faster)"
+    )
     for n, p in shapes:
         bench_shape(n, p, repeat)
 
