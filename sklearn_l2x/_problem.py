@@ -31,7 +31,7 @@ from ._solvers.enet_cd import (
     solve_target,
     whole_gram_fits,
 )
-from ._solvers.gram import gram_cache_for
+from ._solvers.gram import RowPairs, gram_cache_for
 from ._solvers.prox_newton import solve
 from ._solvers.spectral import CentredDesign
 from ._validation import warn_not_converged
@@ -128,6 +128,7 @@ class PenalisedProblem:
         if getattr(self, "_gram_cache", False) is False:
             # Shared by every solve on these data (a path's points, a CV's refit).
             self._gram_cache = gram_cache_for(self.X, self.loss)
+            self._row_pairs = RowPairs.of(self.X, self.fit_intercept)
         return solve(
             self.X,
             self.loss,
@@ -136,6 +137,7 @@ class PenalisedProblem:
             b0 if b is None else b,
             fit_intercept=self.fit_intercept,
             gram_cache=self._gram_cache,
+            row_pairs=self._row_pairs,
             **options,
         )
 

@@ -7,6 +7,7 @@ from numpy.testing import assert_allclose
 
 from sklearn_l2x._losses import make_logistic_loss
 from sklearn_l2x._penalties import L1L2, GroupL2
+from sklearn_l2x._solvers.gram import RowPairs
 from sklearn_l2x._solvers.prox_newton import (
     _CHOLESKY_SIZE,
     _active_set_newton,
@@ -229,6 +230,81 @@ def test_hessian_is_the_weighted_gram_of_every_output_pair(K, sparse):
     expected = np.einsum("ia,ikl,ib->akbl", X, D, X).reshape(5 * K, 5 * K)
     H = _hessian(sp.csc_matrix(X) if sparse else X, D)
     assert_allclose(H, expected, rtol=1e-12, atol=1e-14)
+
+
+def _one_hot(n, levels, rng, values=None):
+    codes = np.column_stack([rng.integers(0, k, size=n) for k in levels])
+    offsets = np.r_[0, np.cumsum(levels)[:-1]]
+    data = np.ones(codes.size) if values is None else values(codes.size)
+    rows = np.repeat(np.arange(n), len(levels))
+    return sp.csr_matrix(
+        (data, (rows, (codes + offsets).ravel())), shape=(n, sum(levels))
+    )
+
+
+@pytest.mark.parametrize("K", [1, 3])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("design", ["one-hot", "scaled-one-hot", "irregular"])
+def test_row_pairs_hessian_is_the_weighted_gram(K, fit_intercept, design):
+    # Σ_i x_i x_iᵀ ⊗ D_i by einsum on the dense augmented columns; the pairs
+    # add up each row's products of non-zeros (rows of unequal length padded).
+    rng = np.random.default_rng(5)
+    n = 80
+    if design == "irregular":
+        dense = rng.normal(size=(n, 30)) * (rng.uniform(size=(n, 30)) < 0.15)
+        dense[3] = 0.0  # an empty row
+        X = sp.csr_matrix(dense)
+    else:
+        values = None if design == "one-hot" else (lambda size: rng.normal(size=size))
+        X = _one_hot(n, [3, 5, 4, 7], rng, values)
+    labels = rng.integers(0, max(K, 2), n)
+    Y = (labels[:, None] == 1).astype(float) if K == 1 else np.eye(K)[labels]
+    D = make_logistic_loss(Y, rng.uniform(0.2, 3.0, n)).hessian_weights(
+        rng.normal(size=(n, K))
+    )
+    pairs = RowPairs.of(X, fit_intercept)
+    for columns in (np.arange(X.shape[1]), np.sort(rng.choice(X.shape[1], 9, False))):
+        X_aug = X[:, columns].toarray()
+        if fit_intercept:
+            X_aug = np.c_[X_aug, np.ones(n)]
+        m = X_aug.shape[1]
+        expected = np.einsum("ia,ikl,ib->akbl", X_aug, D, X_aug).reshape(m * K, m * K)
+        H = _hessian(None, D, lambda d, c=columns: pairs.gram(d, c))
+        assert_allclose(H, expected, rtol=1e-12, atol=1e-14)
+        assert_allclose(
+            pairs.diagonal(D[:, 0, 0], columns), np.diag(expected)[::K], rtol=1e-12
+        )
+    assert RowPairs.of(X.toarray(), fit_intercept) is None  # dense X: no pairs
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_fit_on_row_pairs_equals_fit_on_dense_hessians(monkeypatch, n_classes):
+    # A one-hot design's working-set Hessians come from its row pairs; with
+    # them switched off (every Hessian a dense product) the certified
+    # solution is the same.
+    from sklearn_l2x import GroupL2LogisticRegression
+    from sklearn_l2x._solvers import gram
+
+    rng = np.random.default_rng(8)
+    levels = [6, 9, 4, 12, 5, 8]
+    X = _one_hot(400, levels, rng)
+    offsets = np.r_[0, np.cumsum(levels)]
+    groups = [np.arange(a, b) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    logit = X[:, : levels[0]] @ rng.normal(size=levels[0]) * 2
+    y = (rng.uniform(size=400) < 1 / (1 + np.exp(-logit))).astype(int)
+    if n_classes == 3:
+        y = y + (rng.uniform(size=400) < 0.3)
+    calls = []
+    listed = gram.RowPairs.gram
+    monkeypatch.setattr(
+        gram.RowPairs, "gram", lambda *a, **k: calls.append(1) or listed(*a, **k)
+    )
+    model = GroupL2LogisticRegression(groups, lam=0.003, tol=1e-10).fit(X, y)
+    assert calls  # the pairs were used
+    monkeypatch.setattr(gram.RowPairs, "of", classmethod(lambda cls, X, f: None))
+    dense = GroupL2LogisticRegression(groups, lam=0.003, tol=1e-10).fit(X, y)
+    assert_allclose(model.coef_, dense.coef_, atol=1e-5 * np.abs(dense.coef_).max())
+    assert_allclose(model.intercept_, dense.intercept_, atol=1e-5)
 
 
 @pytest.mark.parametrize("estimator", ["group", "elastic-net"])

@@ -8,6 +8,8 @@ points of a path, the outer iterations of one fit, a CV refit), so a working
 set costs only the products of its columns new to the cache.
 """
 
+from functools import cached_property
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -91,3 +93,104 @@ def gram_cache_for(X, loss):
     if weights is None or sp.issparse(X):
         return None
     return GramCache(X, weights, loss.Y)
+
+
+# Pairs of entries a RowPairs holds at most (64 MB of indices and products).
+_MAX_PAIRS = 2**22
+# Measured cost of one pair in a weighted bincount over that of one
+# multiply-add of a dense ``X_wsᵀ D X_ws`` (9 ns against about 1/3 ns).
+_PAIR_COST = 27.0
+
+
+class RowPairs:
+    """``[X, 1]ᵀ diag(d) [X, 1]`` of a sparse X with few non-zeros per row.
+
+    ``Σ_i d_i x_i x_iᵀ`` adds up, for every row, the products of its pairs of
+    non-zeros: a one-hot design of c categoricals has c(c + 1)/2 pairs per
+    row whatever the number of levels, while a dense product over m
+    working-set columns costs m²/2 per row. The pairs (their position in the
+    Hessian and the product of their values) are listed once for all of X, on
+    first use; a Hessian block is then one weighted ``np.bincount``. Rows are
+    padded to the longest with zero entries.
+    """
+
+    def __init__(self, X, fit_intercept):
+        self.X = sp.csr_matrix(X)
+        self.fit_intercept = fit_intercept
+        self.size = X.shape[1] + int(fit_intercept)
+        counts = np.diff(self.X.indptr)
+        self.width = int(counts.max(initial=0)) + int(fit_intercept)
+        self.n_pairs = self.width * (self.width - 1) // 2
+
+    @classmethod
+    def of(cls, X, fit_intercept):
+        """A RowPairs of X, or None when X is dense or has too many pairs."""
+        if not sp.issparse(X) or X.shape[0] == 0:
+            return None
+        pairs = cls(X, fit_intercept)
+        if X.shape[0] * (pairs.n_pairs + pairs.width) > _MAX_PAIRS:
+            return None
+        return pairs
+
+    def cheaper(self, n_columns):
+        """Whether the pairs beat a dense product over ``n_columns`` columns."""
+        dense = (n_columns + int(self.fit_intercept)) ** 2 / 2.0
+        return _PAIR_COST * (self.n_pairs + self.width) < dense
+
+    @cached_property
+    def _listed(self):
+        """(pair positions, pair products, entry columns, squared entries)."""
+        X, width = self.X, self.width
+        n = X.shape[0]
+        counts = np.diff(X.indptr)
+        # Pair-major (pairs × rows): contiguous slices to fill, and a
+        # bincount whose consecutive entries fall close together.
+        columns = np.zeros((width, n), dtype=np.intp)
+        values = np.zeros((width, n))
+        rows = np.repeat(np.arange(n), counts)
+        position = np.arange(X.nnz) - np.repeat(X.indptr[:-1], counts)
+        columns[position, rows], values[position, rows] = X.indices, X.data
+        if self.fit_intercept:
+            columns[-1], values[-1] = self.size - 1, 1.0
+        index = np.empty((self.n_pairs, n), dtype=np.intp)
+        products = np.empty((self.n_pairs, n))
+        start = 0
+        for a in range(width - 1):
+            stop = start + width - 1 - a
+            np.add(columns[a + 1 :], self.size * columns[a], out=index[start:stop])
+            np.multiply(values[a + 1 :], values[a], out=products[start:stop])
+            start = stop
+        return index.ravel(), products, columns.ravel(), values * values
+
+    def _augmented(self, columns):
+        """``columns`` with the intercept's appended, and whether that is all."""
+        if self.fit_intercept:
+            columns = np.append(columns, self.size - 1)
+        whole = columns.size == self.size and not np.any(np.diff(columns) != 1)
+        return columns, whole
+
+    def diagonal(self, weights, columns):
+        """``Σ_i weights_i x_ij²`` of ``columns`` (the intercept's appended)."""
+        _, _, entry_columns, squares = self._listed
+        diagonal = np.bincount(
+            entry_columns, weights=(squares * weights).ravel(), minlength=self.size
+        )
+        columns, whole = self._augmented(columns)
+        return diagonal if whole else diagonal[columns]
+
+    def gram(self, weights, columns):
+        """The block of ``columns`` (the intercept's appended) of the weighted Gram."""
+        index, products, _, _ = self._listed
+        size = self.size
+        off_diagonal = np.bincount(
+            index, weights=(products * weights).ravel(), minlength=size * size
+        ).reshape(size, size)
+        diagonal = self.diagonal(weights, columns)
+        columns, whole = self._augmented(columns)
+        if not whole:
+            off_diagonal = off_diagonal[np.ix_(columns, columns)]
+        # A pair of columns (j, k) was added at [j, k] or [k, j], whichever
+        # order the row held them in: the sum with the transpose has both.
+        block = off_diagonal + off_diagonal.T
+        block[np.diag_indices_from(block)] += diagonal
+        return block

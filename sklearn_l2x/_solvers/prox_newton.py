@@ -25,11 +25,11 @@ Everything is numpy/scipy: the costly parts are ``X @ W``, ``Xᵀ R`` and
 ``X_wsᵀ D X_ws``.
 """
 
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import solve_triangular
+from scipy.linalg import cho_factor, cho_solve
 from scipy.sparse.linalg import eigsh
 
 from .gap import duality_gap, optimal_intercept
@@ -42,35 +42,44 @@ _DENSE_BLOCK = 2**22  # entries (32 MB of float64)
 _CHORD_GAP = 1e-2
 
 
-def _hessian(X_aug, D):
-    """(m·K × m·K) Hessian Σ_i x_i x_iᵀ ⊗ D_i, rows ordered (feature, output)."""
-    m = X_aug.shape[1]
+def _hessian(X_aug, D, weighted_gram=None):
+    """(m·K × m·K) Hessian Σ_i x_i x_iᵀ ⊗ D_i, rows ordered (feature, output).
+
+    ``weighted_gram(d)``, when given, returns ``X_augᵀ diag(d) X_aug`` (from
+    a :class:`~sklearn_l2x._solvers.gram.RowPairs`); X_aug is then unused.
+    """
     K = D.shape[1]
-    H = np.empty((m, K, m, K))
+    H = None
     for k in range(K):
         for l in range(k, K):
-            weights = D[:, k, l]
-            sign = 1.0 if k == l else -1.0
-            if not sp.issparse(X_aug) and np.all(sign * weights >= 0):
-                # Diagonal blocks have weights p_k(1 − p_k) >= 0, off-diagonal
-                # ones −p_k p_l <= 0: numpy computes ±RᵀR of R = √|D|·X as a
-                # symmetric rank-n update (half the flops of a product).
-                root = X_aug * np.sqrt(sign * weights)[:, None]
-                block = root.T @ root
-                H[:, k, :, l] = sign * block
-                if k != l:
-                    H[:, l, :, k] = H[:, k, :, l]
-                continue
-            weighted = (
-                X_aug.multiply(weights[:, None]).tocsc()
-                if sp.issparse(X_aug)
-                else X_aug * weights[:, None]
-            )
-            block = X_aug.T @ weighted
-            block = block.toarray() if sp.issparse(block) else block
+            block = _weighted_block(X_aug, D[:, k, l], k == l, weighted_gram)
+            if H is None:
+                m = block.shape[0]
+                H = np.empty((m, K, m, K))
             H[:, k, :, l] = block
-            H[:, l, :, k] = block
+            if k != l:
+                H[:, l, :, k] = block
     return H.reshape(m * K, m * K)
+
+
+def _weighted_block(X_aug, weights, diagonal, weighted_gram):
+    """``X_augᵀ diag(weights) X_aug`` for one pair of outputs."""
+    if weighted_gram is not None:
+        return weighted_gram(weights)
+    sign = 1.0 if diagonal else -1.0
+    if not sp.issparse(X_aug) and np.all(sign * weights >= 0):
+        # Diagonal blocks have weights p_k(1 − p_k) >= 0, off-diagonal ones
+        # −p_k p_l <= 0: numpy computes ±RᵀR of R = √|D|·X as a symmetric
+        # rank-n update (half the flops of a product).
+        root = X_aug * np.sqrt(sign * weights)[:, None]
+        return sign * (root.T @ root)
+    weighted = (
+        X_aug.multiply(weights[:, None]).tocsc()
+        if sp.issparse(X_aug)
+        else X_aug * weights[:, None]
+    )
+    block = X_aug.T @ weighted
+    return block.toarray() if sp.issparse(block) else block
 
 
 _DENSE_EIGEN = 200  # below this size a full eigvalsh is as cheap as Lanczos
@@ -100,24 +109,22 @@ def _pinv(M):
     return np.linalg.pinv(M, hermitian=True)
 
 
-_CHOLESKY_SIZE = 256  # from this size on, Cholesky beats numpy's LU solve
+_CHOLESKY_SIZE = 128  # from this size on, Cholesky beats numpy's LU solve
 
 
 def _solve_spd(system, rhs):
     """``system⁻¹ rhs`` for a symmetric positive definite ``system``.
 
-    Large systems are factored by NumPy's Cholesky (half the flops of LU) and
-    solved by two triangular solves: SciPy's, which are O(m²) and so do not
-    run into the thread contention of SciPy's O(m³) LAPACK calls next to
-    NumPy's BLAS (see :func:`sklearn_l2x._solvers.spectral._eigh`). Small
-    ones, where call overhead dominates, use ``np.linalg.solve``. Raises
-    ``LinAlgError`` when the system is not positive definite.
+    Called on one BLAS thread (inside :meth:`ProxNewton.run`). Large systems
+    are factored by SciPy's Cholesky (LAPACK ``potrf``; on one thread it took
+    half the time of ``np.linalg.cholesky`` at m = 466, and half the flops of
+    LU). Small ones, where call overhead dominates, use ``np.linalg.solve``.
+    Raises ``LinAlgError`` when the system is not positive definite.
     """
     if system.shape[0] < _CHOLESKY_SIZE:
         return np.linalg.solve(system, rhs)
-    factor = np.linalg.cholesky(system)
-    half = solve_triangular(factor, rhs, lower=True, check_finite=False)
-    return solve_triangular(factor, half, trans="T", lower=True, check_finite=False)
+    factor = cho_factor(system, lower=True, check_finite=False)
+    return cho_solve(factor, rhs, check_finite=False)
 
 
 class _ReducedModel:
@@ -432,18 +439,19 @@ def _linear_predictor(X, W):
     return np.asarray(X[:, rows] @ W[rows])
 
 
-def _working_design(X, columns, fit_intercept):
+def _working_design(X, columns, fit_intercept, densify=True):
     """The working set's columns X_ws and X_aug = [X_ws, 1], sharing memory.
 
     X_aug is one Fortran-ordered array whose first columns are X_ws, filled
     in place (no stacked copy). Sparse columns are densified when small (at
-    most ``_DENSE_BLOCK`` entries): dense BLAS beats sparse products for
-    ``X_wsᵀ D X_ws``; X itself never is.
+    most ``_DENSE_BLOCK`` entries) and ``densify``: dense BLAS beats sparse
+    products for ``X_wsᵀ D X_ws``; X itself never is.
     """
     n_samples = X.shape[0]
     m = columns.size
     X_sub = X[:, columns]
-    if sp.issparse(X_sub) and (m == 0 or n_samples * m > _DENSE_BLOCK):
+    small = densify and 0 < n_samples * m <= _DENSE_BLOCK
+    if sp.issparse(X_sub) and not small:
         X_ws = X_sub.tocsc()
         if not fit_intercept:
             return X_ws, X_ws
@@ -548,15 +556,31 @@ class _WorkingSet:
 
     Its design columns ``X_ws`` and ``X_aug = [X_ws, 1]`` are gathered on
     first use: a solver on a :class:`~sklearn_l2x._solvers.gram.GramCache`
-    never needs them.
+    never needs them. ``row_pairs`` is kept (as :attr:`row_pairs`) when its
+    Hessians are cheaper than dense products over these columns, which then
+    stay sparse.
     """
 
-    def __init__(self, X, loss, penalty, group_ids, fit_intercept, gram_cache=None):
+    def __init__(
+        self,
+        X,
+        loss,
+        penalty,
+        group_ids,
+        fit_intercept,
+        gram_cache=None,
+        row_pairs=None,
+    ):
         self.X, self.loss, self.fit_intercept = X, loss, fit_intercept
         self.columns, self.penalty = penalty.restrict(group_ids)
+        if row_pairs is not None and not row_pairs.cheaper(self.columns.size):
+            row_pairs = None
+        self.row_pairs = row_pairs
         if gram_cache is not None:
             # The Gram diagonal is lipschitz_factor·Σ_i s_i x_ij².
             column_sq = gram_cache.diagonal(self.columns) / loss.lipschitz_factor
+        elif row_pairs is not None:
+            column_sq = row_pairs.diagonal(loss.scaled_sw[:, 0], self.columns)
         else:
             column_sq = self._column_sq()
         self.damping = (
@@ -580,7 +604,9 @@ class _WorkingSet:
 
     @cached_property
     def _design(self):
-        return _working_design(self.X, self.columns, self.fit_intercept)
+        return _working_design(
+            self.X, self.columns, self.fit_intercept, self.row_pairs is None
+        )
 
 
 class ProxNewton:
@@ -606,9 +632,10 @@ class ProxNewton:
         chord,
         polish,
         gram_cache=None,
+        row_pairs=None,
     ):
         self.X, self.loss, self.penalty = X, loss, penalty
-        self.gram_cache = gram_cache
+        self.gram_cache, self.row_pairs = gram_cache, row_pairs
         self.fit_intercept = fit_intercept
         self.max_iter, self.verbose = max_iter, verbose
         self.chord, self.polish = chord, polish
@@ -742,7 +769,13 @@ class ProxNewton:
         if group_ids.size == 0:
             group_ids = np.sort(ranking[:1])
         return _WorkingSet(
-            self.X, self.loss, penalty, group_ids, self.fit_intercept, self.gram_cache
+            self.X,
+            self.loss,
+            penalty,
+            group_ids,
+            self.fit_intercept,
+            self.gram_cache,
+            self.row_pairs,
         )
 
     def _model(self, working_set, eta):
@@ -756,7 +789,12 @@ class ProxNewton:
         kept, self.kept_hessian = self.kept_hessian, None
         if kept is not None and np.array_equal(kept[0], working_set.columns):
             return kept[1]
-        H = _hessian(working_set.X_aug, self.loss.hessian_weights(eta))
+        D = self.loss.hessian_weights(eta)
+        pairs = working_set.row_pairs
+        if pairs is not None:
+            H = _hessian(None, D, partial(pairs.gram, columns=working_set.columns))
+        else:
+            H = _hessian(working_set.X_aug, D)
         H[np.diag_indices_from(H)] += working_set.damping
         return _ReducedModel(H, self.loss.n_outputs, self.fit_intercept)
 
@@ -946,6 +984,7 @@ def solve(
     polish=True,
     gradient_hint=None,
     gram_cache=None,
+    row_pairs=None,
 ):
     """Minimise ``loss(XW + b) + penalty(W)`` to a relative duality gap ``tol``.
 
@@ -980,6 +1019,11 @@ def solve(
     gram_cache : GramCache, optional
         For a loss with a constant Hessian (:func:`gram_cache_for`): the
         working sets' Hessians come from it (shared along a path).
+    row_pairs : RowPairs, optional
+        For sparse X with few non-zeros per row
+        (:class:`~sklearn_l2x._solvers.gram.RowPairs`, made for this X and
+        ``fit_intercept``): a working set's Hessian comes from it when that
+        is cheaper than a product over the working set's columns.
 
     Returns
     -------
@@ -1001,5 +1045,6 @@ def solve(
         chord=chord,
         polish=polish,
         gram_cache=gram_cache,
+        row_pairs=row_pairs,
     )
     return solver.run(W, b, gradient_hint)
