@@ -119,7 +119,8 @@ def check_square_scale(X, sample_weight):
     decomposition (or an underflow that silently zeroes the spectrum).
     """
     values = X.data if hasattr(X, "toarray") else X
-    top = float(np.max(np.abs(values), initial=0.0))
+    # The largest |x| from the max and the min: no |X| copy of the data.
+    top = max(float(values.max(initial=0.0)), -float(values.min(initial=0.0)))
     if top == 0:
         return
     weight = float(sample_weight.max())
