@@ -75,6 +75,13 @@ def relative_gap(X, y, coef, lam, l1_ratio):
     return max(2.0 * gap, 0.0) / (float(y_tilde @ y_tilde) / X.shape[0])
 
 
+def worst_gap(X, y, coefs, lams, l1_ratio):
+    """The largest :func:`relative_gap` along a path (coefs of shape (n_lams, p))."""
+    return max(
+        relative_gap(X, y, c, lam, l1_ratio) for c, lam in zip(coefs, lams, strict=True)
+    )
+
+
 TARGET_GAP = 1e-8
 
 
@@ -88,13 +95,10 @@ def calibrated(repeat, fit, tolerances, gap_of):
     return seconds, result, tol
 
 
-def sklearn_params(lam, l1_ratio, n):
+def peer_params(lam, l1_ratio, n, target="sklearn.ElasticNet.alpha", **extra):
+    """A peer's (strength, mix) for our (λ, α), by :func:`convert`."""
     alpha, ratio = convert(
-        lam,
-        source="l2x",
-        target="sklearn.ElasticNet.alpha",
-        n_samples=n,
-        l1_ratio=l1_ratio,
+        lam, source="l2x", target=target, n_samples=n, l1_ratio=l1_ratio, **extra
     )
     return alpha, float(np.atleast_1d(ratio)[0])
 
@@ -104,7 +108,7 @@ def single_lambda(kind, l1_ratio, fraction, repeat, peers):
     n = X.shape[0]
     lams, *_ = elastic_net_path(X, y, l1_ratio=l1_ratio, lams=1)
     lam = fraction * lams[0]
-    alpha, ratio = sklearn_params(lam, l1_ratio, n)
+    alpha, ratio = peer_params(lam, l1_ratio, n)
     rows = []
 
     def gap_of(model):
@@ -168,7 +172,7 @@ PATH_TOLS = {
 def path_contestants(X, y, lams, l1_ratio, peers):
     """name -> fit(tol) returning the (n_lams, p) coefficients of the path."""
     n, p = X.shape
-    alphas, ratio = sklearn_params(lams, l1_ratio, n)
+    alphas, ratio = peer_params(lams, l1_ratio, n)
 
     def ours(tol):
         return elastic_net_path(X, y, l1_ratio=l1_ratio, lams=lams, tol=tol)[1]
@@ -214,12 +218,6 @@ def path(kind, l1_ratio, n_lams, eps, repeat, peers):
     X, y = make_regression_problem(kind)
     lams = elastic_net_path(X, y, l1_ratio=l1_ratio, lams=n_lams, eps=eps)[0]
 
-    def worst_gap(coefs):
-        return max(
-            relative_gap(X, y, c, lam, l1_ratio)
-            for c, lam in zip(coefs, lams, strict=True)
-        )
-
     print(
         f"\n{kind}, l1_ratio={l1_ratio}, path of {n_lams} λ down to {eps:g}·λ_max"
         f" (each at its loosest tol reaching a worst gap of {PATH_GAP:g})"
@@ -230,7 +228,7 @@ def path(kind, l1_ratio, n_lams, eps, repeat, peers):
         contestants.items(), PATH_TOLS.values(), strict=True
     ):
         for tol in ladder:
-            gap = worst_gap(fit(tol))
+            gap = worst_gap(X, y, fit(tol), lams, l1_ratio)
             if gap <= PATH_GAP:
                 break
         times, _ = _timing.timed_runs(repeat, fit, tol)

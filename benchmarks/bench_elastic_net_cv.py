@@ -19,7 +19,7 @@ import time
 
 import _timing
 import numpy as np
-from bench_elastic_net import make_regression_problem, relative_gap, sklearn_params
+from bench_elastic_net import make_regression_problem, peer_params, relative_gap
 from sklearn import linear_model
 from sklearn.datasets import make_regression
 from sklearn.model_selection import KFold
@@ -38,7 +38,7 @@ def contestants(X, y, l1_ratio):
     folds = KFold(5)
     top = elastic_net_path(X, y, l1_ratio=l1_ratio, lams=1)[0][0]  # λ_max
     lams = np.geomspace(top, 1e-3 * top, 100)  # ElasticNetCV's default grid
-    alphas, ratio = sklearn_params(lams, l1_ratio, X.shape[0])
+    alphas, ratio = peer_params(lams, l1_ratio, X.shape[0])
 
     def ours():
         return ElasticNetCV(l1_ratio=l1_ratio, lams=lams, cv=folds).fit(X, y)

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import _timing
 import numpy as np
-from bench_elastic_net import make_regression_problem, relative_gap
+from bench_elastic_net import make_regression_problem, peer_params, worst_gap
 from threadpoolctl import threadpool_limits
 
-from sklearn_l2x import convert, elastic_net_path
+from sklearn_l2x import elastic_net_path
 
 TARGET_GAP = 1e-6
 OUR_TOLS = [1e-4, 3e-5, 1e-5, 3e-6, 1e-6]
@@ -70,12 +70,6 @@ def glmnet_available():
     return check.returncode == 0
 
 
-def worst_gap(X, y, coefs, lams, l1_ratio):
-    return max(
-        relative_gap(X, y, c, lam, l1_ratio) for c, lam in zip(coefs, lams, strict=True)
-    )
-
-
 def time_ours(X, y, l1_ratio, n_lams, eps, repeat):
     """(CPU seconds of each run, worst gap, tol) at the loosest tol reaching target."""
 
@@ -103,16 +97,10 @@ def time_ours(X, y, l1_ratio, n_lams, eps, repeat):
 def time_glmnet(X, y, lams, l1_ratio, repeat, workdir, kind):
     """(CPU seconds of each run, worst gap, thresh) for one ``type.gaussian``."""
     n, p = X.shape
-    glmnet_lams, alpha = convert(
-        lams,
-        source="l2x",
-        target="glmnet.gaussian.lambda",
-        l1_ratio=l1_ratio,
-        n_samples=n,
-        y_std=float(y.std()),
+    glmnet_lams, alpha = peer_params(
+        lams, l1_ratio, n, "glmnet.gaussian.lambda", y_std=float(y.std())
     )
     np.asarray(glmnet_lams, dtype=np.float64).tofile(workdir / "lambda.bin")
-    alpha = float(np.atleast_1d(alpha)[0])
     script = workdir / "fit.R"
     script.write_text(R_SCRIPT)
 
@@ -138,21 +126,17 @@ def time_glmnet(X, y, lams, l1_ratio, repeat, workdir, kind):
     return times, gap, thresh
 
 
-def spread(times):
-    return f"{min(times):6.2f} s (runs {min(times):.2f}–{max(times):.2f})"
-
-
 def compare(X, y, l1_ratio, n_lams, eps, repeat, workdir):
     ours, our_gap, tol, lams = time_ours(X, y, l1_ratio, n_lams, eps, repeat)
     print(f"\n  α = {l1_ratio}: {lams.size} λ down to {eps:g}·λ_max")
     label = f"sklearn_l2x (tol={tol:g})"
-    print(f"    {label:<34} {spread(ours)}   worst gap {our_gap:.1e}")
+    print(f"    {label:<34} {_timing.spread(ours)}   worst gap {our_gap:.1e}")
     best = None
     for kind in ("naive", "covariance"):
         times, gap, thresh = time_glmnet(X, y, lams, l1_ratio, repeat, workdir, kind)
         reached = "" if gap <= TARGET_GAP else "  (target not reached)"
         label = f"glmnet {kind} (thresh={thresh:g})"
-        print(f"    {label:<34} {spread(times)}   worst gap {gap:.1e}{reached}")
+        print(f"    {label:<34} {_timing.spread(times)}   worst gap {gap:.1e}{reached}")
         if gap <= TARGET_GAP and (best is None or min(times) < best):
             best = min(times)
     if best is None:

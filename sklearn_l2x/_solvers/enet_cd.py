@@ -431,19 +431,14 @@ def solve_target(
     n_iter = 0
     inner_factor = 0.15
     while True:
-        if correlations is None:
-            correlations = _correlations(*problem, w)
-        v, gap, t, relative_gap = _certify(
-            correlations, w, penalty, positive, null_value
+        correlations, v, gap, t, relative_gap = _certify(
+            problem, correlations, w, penalty, positive, null_value
         )
-        info["relative_gap"] = relative_gap
-        info["converged"] = relative_gap <= tol
+        info.update(relative_gap=relative_gap, converged=relative_gap <= tol)
         if info["converged"] or n_iter >= max_iter:
             break
         if screening and a1 > 0:
-            newly = kept & _screened(t * v, gap, S, column_norms, a1, positive)
-            kept &= ~newly
-            w[newly] = 0.0
+            kept = _screen(kept, w, t * v, gap, S, column_norms, a1, positive)
         columns, finish, ws_size = _cd_working_set(
             w, v, kept, penalty, positive, ws_size
         )
@@ -470,11 +465,17 @@ def solve_target(
     return w, info
 
 
-def _certify(correlations, w, penalty, positive, null_value):
-    """(v, gap_Q, t, relative gap) at w from its ``(v, A, B)``."""
+def _certify(problem, correlations, w, penalty, positive, null_value):
+    """((v, A, B), v, gap_Q, t, relative gap) at w.
+
+    ``correlations`` are w's ``(v, A, B)`` when known, else None: then they
+    cost one pass over X (or a product with the Gram matrix).
+    """
+    if correlations is None:
+        correlations = _correlations(*problem, w)
     v, A, B = correlations
     gap, t = _gap(v, A, B, w, penalty, positive)
-    return v, gap, t, max(2.0 * gap, 0.0) / null_value
+    return correlations, v, gap, t, max(2.0 * gap, 0.0) / null_value
 
 
 def _pure_ridge(problem, penalty, null_value, info):
@@ -485,8 +486,7 @@ def _pure_ridge(problem, penalty, null_value, info):
     """
     w = _ridge_solve(*problem, penalty.ridge)
     if penalty.ridge > 0:
-        correlations = _correlations(*problem, w)
-        info["relative_gap"] = _certify(correlations, w, penalty, False, null_value)[3]
+        info["relative_gap"] = _certify(problem, None, w, penalty, False, null_value)[4]
     else:
         _, A, B = _correlations(*problem, w)
         info["relative_gap"] = 2.0 * max(B - A, 0.0) / null_value
@@ -503,6 +503,13 @@ def _screened(correlation, gap, S, column_norms, a1, positive):
     correlation = np.maximum(correlation, 0.0) if positive else np.abs(correlation)
     radius = np.sqrt(2.0 * max(gap, 0.0) / S) * np.sqrt(column_norms)
     return correlation + radius < a1
+
+
+def _screen(kept, w, correlation, gap, S, column_norms, a1, positive):
+    """The features still kept after screening; the screened ones zeroed in w."""
+    newly = kept & _screened(correlation, gap, S, column_norms, a1, positive)
+    w[newly] = 0.0
+    return kept & ~newly
 
 
 def _cd_working_set(w, v, kept, penalty, positive, ws_size):
