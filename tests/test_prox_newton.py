@@ -245,9 +245,17 @@ def _one_hot(n, levels, rng, values=None):
 @pytest.mark.parametrize("K", [1, 3])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("design", ["one-hot", "scaled-one-hot", "irregular"])
-def test_row_pairs_hessian_is_the_weighted_gram(K, fit_intercept, design):
+@pytest.mark.parametrize("whole", [True, False])
+def test_row_pairs_hessian_is_the_weighted_gram(
+    monkeypatch, K, fit_intercept, design, whole
+):
     # Σ_i x_i x_iᵀ ⊗ D_i by einsum on the dense augmented columns; the pairs
     # add up each row's products of non-zeros (rows of unequal length padded).
+    # whole=False: X as wide as forming only the block is (no size² sum).
+    from sklearn_l2x._solvers import gram
+
+    if not whole:
+        monkeypatch.setattr(gram, "_MAX_WHOLE", 0)
     rng = np.random.default_rng(5)
     n = 80
     if design == "irregular":

@@ -100,6 +100,10 @@ _MAX_PAIRS = 2**22
 # Measured cost of one pair in a weighted bincount over that of one
 # multiply-add of a dense ``X_wsᵀ D X_ws`` (9 ns against about 1/3 ns).
 _PAIR_COST = 27.0
+# Entries of the whole Gram matrix a RowPairs sums at most (32 MB); past it, a
+# Hessian sums only its block.
+_MAX_WHOLE = 2**22
+_ENTRY_COST = 3.0
 
 
 class RowPairs:
@@ -133,34 +137,79 @@ class RowPairs:
         return pairs
 
     def cheaper(self, n_columns):
-        """Whether the pairs beat a dense product over ``n_columns`` columns."""
-        dense = (n_columns + int(self.fit_intercept)) ** 2 / 2.0
-        return _PAIR_COST * (self.n_pairs + self.width) < dense
+        """Whether the pairs beat a dense product over ``n_columns`` columns.
+
+        Costs in dense multiply-adds: the pairs' bincount, and the Gram
+        matrix it fills (the whole one when that is small, see :meth:`gram`;
+        about 3 per entry to clear, sum and take the block from).
+        """
+        m = n_columns + int(self.fit_intercept)
+        n = self.X.shape[0]
+        filled = self.size**2 if self.size**2 <= _MAX_WHOLE else m * m
+        pairs = _PAIR_COST * (self.n_pairs + self.width) * n + _ENTRY_COST * filled
+        return pairs < n * m * m / 2.0
 
     @cached_property
     def _listed(self):
-        """(pair positions, pair products, entry columns, squared entries)."""
-        X, width = self.X, self.width
-        n = X.shape[0]
+        """(columns, values) of the padded rows, entry-major (width × rows)."""
+        X, n = self.X, self.X.shape[0]
         counts = np.diff(X.indptr)
-        # Pair-major (pairs × rows): contiguous slices to fill, and a
-        # bincount whose consecutive entries fall close together.
-        columns = np.zeros((width, n), dtype=np.intp)
-        values = np.zeros((width, n))
+        columns = np.zeros((self.width, n), dtype=np.intp)
+        values = np.zeros((self.width, n))
         rows = np.repeat(np.arange(n), counts)
         position = np.arange(X.nnz) - np.repeat(X.indptr[:-1], counts)
         columns[position, rows], values[position, rows] = X.indices, X.data
         if self.fit_intercept:
             columns[-1], values[-1] = self.size - 1, 1.0
-        index = np.empty((self.n_pairs, n), dtype=np.intp)
-        products = np.empty((self.n_pairs, n))
+        return columns, values
+
+    def _pairwise(self, combine, source, dtype):
+        """``combine(source[b], source[a])`` for every pair a < b, pair-major.
+
+        Pair-major (pairs × rows): contiguous slices to fill, and a bincount
+        whose consecutive entries fall close together.
+        """
+        out = np.empty((self.n_pairs, source.shape[1]), dtype=dtype)
         start = 0
-        for a in range(width - 1):
-            stop = start + width - 1 - a
-            np.add(columns[a + 1 :], self.size * columns[a], out=index[start:stop])
-            np.multiply(values[a + 1 :], values[a], out=products[start:stop])
+        for a in range(self.width - 1):
+            stop = start + self.width - 1 - a
+            combine(source[a + 1 :], source[a], out=out[start:stop])
             start = stop
-        return index.ravel(), products, columns.ravel(), values * values
+        return out
+
+    @cached_property
+    def _products(self):
+        return self._pairwise(np.multiply, self._listed[1], np.float64)
+
+    @cached_property
+    def _squares(self):
+        return self._listed[1] ** 2
+
+    @cached_property
+    def _whole_index(self):
+        """Each pair's flat position in the whole (size × size) Gram matrix."""
+        columns = self._listed[0]
+        return self._pairwise(
+            lambda second, first, out: np.add(second, self.size * first, out=out),
+            columns,
+            np.intp,
+        ).ravel()
+
+    @cached_property
+    def _pair_columns(self):
+        """(first, second) column of every pair, pair-major, flattened."""
+
+        def first_of(second, first, out):
+            out[...] = first
+
+        def second_of(second, first, out):
+            out[...] = second
+
+        columns = self._listed[0]
+        return tuple(
+            self._pairwise(pick, columns, np.intp).ravel()
+            for pick in (first_of, second_of)
+        )
 
     def _augmented(self, columns):
         """``columns`` with the intercept's appended, and whether that is all."""
@@ -171,23 +220,41 @@ class RowPairs:
 
     def diagonal(self, weights, columns):
         """``Σ_i weights_i x_ij²`` of ``columns`` (the intercept's appended)."""
-        _, _, entry_columns, squares = self._listed
         diagonal = np.bincount(
-            entry_columns, weights=(squares * weights).ravel(), minlength=self.size
+            self._listed[0].ravel(),
+            weights=(self._squares * weights).ravel(),
+            minlength=self.size,
         )
         columns, whole = self._augmented(columns)
         return diagonal if whole else diagonal[columns]
 
     def gram(self, weights, columns):
-        """The block of ``columns`` (the intercept's appended) of the weighted Gram."""
-        index, products, _, _ = self._listed
-        size = self.size
-        off_diagonal = np.bincount(
-            index, weights=(products * weights).ravel(), minlength=size * size
-        ).reshape(size, size)
+        """The block of ``columns`` (the intercept's appended) of the weighted Gram.
+
+        The whole Gram matrix is summed when it is small (at most
+        ``_MAX_WHOLE`` entries) and the block taken from it; otherwise only
+        the block is formed (m² entries), the pairs with a column outside it
+        dropped.
+        """
         diagonal = self.diagonal(weights, columns)
         columns, whole = self._augmented(columns)
-        if not whole:
+        m = columns.size
+        pair_weights = (self._products * weights).ravel()
+        if whole or self.size**2 <= _MAX_WHOLE:
+            index, block_of_whole = self._whole_index, not whole
+            m = self.size
+        else:
+            block_of_whole = False
+            local = np.full(self.size, -1, dtype=np.intp)
+            local[columns] = np.arange(m)
+            first, second = self._pair_columns
+            local_first, local_second = local[first], local[second]
+            inside = (local_first >= 0) & (local_second >= 0)
+            index = local_first[inside] * m + local_second[inside]
+            pair_weights = pair_weights[inside]
+        off_diagonal = np.bincount(index, weights=pair_weights, minlength=m * m)
+        off_diagonal = off_diagonal.reshape(m, m)
+        if block_of_whole:
             off_diagonal = off_diagonal[np.ix_(columns, columns)]
         # A pair of columns (j, k) was added at [j, k] or [k, j], whichever
         # order the row held them in: the sum with the transpose has both.
