@@ -256,12 +256,13 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
             dtype=[np.float64, np.float32],
             multi_output=True,
             y_numeric=True,
+            ensure_all_finite=False,  # check_square_scale checks it
         )
         sample_weight = check_sample_weight(sample_weight, X)
         if reset:
             self._column_scale = self._check_penalty_factor(X.shape[1])
         X = self._scaled(X)
-        check_square_scale(X, sample_weight)
+        check_square_scale(X, sample_weight, self)
         y = np.asarray(y, dtype=np.float64)
         return X, y, sample_weight
 

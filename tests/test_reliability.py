@@ -328,3 +328,28 @@ def test_float32_is_kept_by_the_path_functions():
     assert_allclose(coefs, reference, rtol=1e-4, atol=1e-5)
     lams, coefs, intercepts, _ = elastic_net_path(XR.astype(np.float32), YR, lams=4)
     assert coefs.dtype == intercepts.dtype == np.float32
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "sparse"])
+def test_extremes_by_blocks_are_the_max_and_min(layout):
+    # Past one block (2^15 entries) the max and min are taken block by block;
+    # every block counts, the last (partial) one too, and NaN propagates.
+    import scipy.sparse as sp
+
+    from sklearn_l2x._validation import _extremes
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1.0, 1.0, size=(301, 257))
+    X[-1, -1], X[0, 0] = 7.0, -9.0  # in the last and first blocks
+    if layout == "F":
+        X = np.asfortranarray(X)
+    values = {
+        "C": X,
+        "F": X,
+        "strided": X[:, ::2],
+        "sparse": sp.random(500, 400, density=0.3, random_state=0, format="csr").data,
+    }[layout]
+    assert _extremes(values) == (max(values.max(), 0.0), min(values.min(), 0.0))
+    values = values.copy()
+    values.flat[-1] = np.nan
+    assert all(np.isnan(_extremes(values)))

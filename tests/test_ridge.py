@@ -406,12 +406,16 @@ def test_bad_input(params, fit_kwargs, error, match):
         AdaptiveRidge(**params).fit(X, y, **fit_kwargs)
 
 
-@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_non_finite_data_is_rejected(bad):
     X, y, _ = _data()
     X[3, 2] = bad
     with pytest.raises(ValueError, match="Input X contains"):
         AdaptiveRidge().fit(X, y)
+    with pytest.raises(ValueError, match="Input X contains"):
+        AdaptiveRidge().fit(sp.csr_matrix(X), y)
+    with pytest.raises(ValueError, match="Input X contains"):
+        AdaptiveRidge().partial_fit(X, y)
     X, y, _ = _data()
     y[0] = bad
     with pytest.raises(ValueError, match="Input y contains"):
@@ -438,14 +442,17 @@ def test_make_regression_many_targets_runs():
     assert model.coef_.shape == (50, 10)
 
 
+@pytest.mark.parametrize("y_offset", [0.0, 1e7])
 @pytest.mark.parametrize("offset", [0.0, 1e4])
 @pytest.mark.parametrize("shape", [(60, 8), (15, 40)], ids=["tall", "wide"])
-def test_large_feature_means_are_centred_without_losing_digits(offset, shape):
-    """Implicit centring (no copy) is used only where it keeps the digits."""
+def test_large_feature_means_are_centred_without_losing_digits(offset, y_offset, shape):
+    """Implicit centring (no copy) is used only where it keeps the digits, for
+    X and for Xᵀy (tall X: formed with the means, then centred)."""
     X, y, _ = _data(*shape)
-    X = X + offset
+    X, y = X + offset, y + y_offset
     ours = AdaptiveRidge(lam=0.05).fit(X, y)
-    ref = Ridge(alpha=len(y) * 0.05, solver="svd").fit(X - X.mean(axis=0), y)
+    ref = Ridge(alpha=len(y) * 0.05, solver="svd")
+    ref.fit(X - X.mean(axis=0), y - y.mean())
     assert_allclose(ours.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
 
 

@@ -1,6 +1,7 @@
 """The continuous λ search of AdaptiveRidge against SciPy's scalar minimiser."""
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 from scipy.optimize import minimize_scalar
 
@@ -15,12 +16,13 @@ def _functions(x, centre, curvature):
     return np.where(x > 3.0, np.inf, value)
 
 
-def test_vectorised_brent_equals_scipy_per_column():
+@pytest.mark.parametrize("columns", [9, 1])
+def test_vectorised_brent_equals_scipy_per_column(columns):
     rng = np.random.default_rng(0)
-    centre = rng.uniform(-3, 2.5, size=9)
-    curvature = rng.uniform(0.2, 5, size=9)
-    lower = rng.uniform(-5, -3.5, size=9)
-    upper = rng.uniform(3.5, 5, size=9)
+    centre = rng.uniform(-3, 2.5, size=columns)
+    curvature = rng.uniform(0.2, 5, size=columns)
+    lower = rng.uniform(-5, -3.5, size=columns)
+    upper = rng.uniform(3.5, 5, size=columns)
     calls = []
 
     def evaluate(x):
@@ -28,8 +30,9 @@ def test_vectorised_brent_equals_scipy_per_column():
         return _functions(x, centre, curvature)
 
     ours = _selection._brent(evaluate, lower, upper)
+    assert ours.shape == (columns,)
     evaluations = []
-    for j in range(9):
+    for j in range(columns):
         ref = minimize_scalar(
             lambda t, j=j: float(_functions(np.array(t), centre[j], curvature[j])),
             bounds=(lower[j], upper[j]),

@@ -142,6 +142,9 @@ def _eigh(matrix):
 # uncentred to the centred trace in digits; beyond it, X is centred explicitly.
 _IMPLICIT_CENTRING_MAX_RATIO = 16.0
 
+# Up to this many targets, decompose forms Xᵀdiag(s)y in the pass of the means.
+_FUSED_TARGETS = 8
+
 
 class CentredDesign:
     """The weighted, centred design ``X̃ = diag(√s)(X − 1x̄ᵀ)`` as an operator.
@@ -151,22 +154,35 @@ class CentredDesign:
     that implicit centring would cancel digits, get one centred copy.
     """
 
-    def __init__(self, X, sample_weight, fit_intercept):
+    def __init__(self, X, sample_weight, fit_intercept, targets=None):
         self.sw_sum = float(sample_weight.sum())
         self.fit_intercept = fit_intercept
         self.sqrt_sw = np.sqrt(sample_weight)
         self.unweighted = bool(np.all(sample_weight == 1.0))
+        self._raw_cross = None
         if fit_intercept:
-            if sp.issparse(X):
-                self.x_mean = np.asarray(X.T @ sample_weight).ravel() / self.sw_sum
-            else:
-                self.x_mean = sample_weight @ X / self.sw_sum
+            self.x_mean = self._weighted_sums(X, sample_weight, targets) / self.sw_sum
         else:
             self.x_mean = np.zeros(X.shape[1])
         self.X = X
         self.explicit = False
+        self._uncentred_trace = None
         if not sp.issparse(X) and not self.unweighted:
             self._centre_explicitly()
+
+    def _weighted_sums(self, X, sample_weight, targets):
+        """``Xᵀs``; with ``targets`` (n, k) also ``Xᵀdiag(s)y``, kept for
+        :meth:`target_cross`, from the same pass over X."""
+        weights = sample_weight[:, None]
+        if targets is not None:
+            weights = weights * np.column_stack([np.ones(len(targets)), targets])
+        # (weights.T @ X) is one pass over a C-ordered X; X.T @ weights of
+        # two or more columns is a slower GEMM in OpenBLAS.
+        sums = (X.T @ weights).T if sp.issparse(X) else weights.T @ X
+        sums = np.asarray(sums)
+        if targets is not None:
+            self._raw_cross = sums[1:].T
+        return sums[0]
 
     def _centre_explicitly(self):
         X_tilde = np.subtract(self.X, self.x_mean, dtype=np.float64)
@@ -187,11 +203,29 @@ class CentredDesign:
             gram = np.asarray((X.T @ (sp.diags(self.sqrt_sw**2) @ X)).todense())
         else:
             gram = X.T @ X
-        if not sp.issparse(X) and not self._mean_correction_ok(np.trace(gram)):
+        self._uncentred_trace = np.trace(gram)
+        if not sp.issparse(X) and not self._mean_correction_ok(self._uncentred_trace):
             self._centre_explicitly()
             return self.gram()
         gram -= self.sw_sum * np.outer(self.x_mean, self.x_mean)
         return gram
+
+    def target_cross(self, y_tilde, y_mean):
+        """``X̃ᵀỹ`` for the targets given at construction, centred as ``y_tilde``.
+
+        From the product kept with the means, ``Xᵀdiag(s)y − S·x̄ȳᵀ``, when the
+        subtraction keeps the digits of centring first: X's uncentred trace
+        (from :meth:`gram`, called before) and each target's ``Σ s y²`` within
+        ``_IMPLICIT_CENTRING_MAX_RATIO`` of their centred values. Otherwise
+        (or after explicit centring) one more pass over X.
+        """
+        raw, trace = self._raw_cross, self._uncentred_trace
+        if raw is not None and trace is not None and not self.explicit:
+            y_ss = np.einsum("ij,ij->j", y_tilde, y_tilde)
+            raw_y_ss = y_ss + self.sw_sum * y_mean**2
+            if np.all(y_ss * _IMPLICIT_CENTRING_MAX_RATIO >= raw_y_ss):
+                return raw - self.sw_sum * np.outer(self.x_mean, y_mean)
+        return self.rmatmul(y_tilde, centred=True)
 
     def kernel(self):
         """X̃X̃ᵀ (n×n)."""
@@ -324,7 +358,13 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
     spectrum : Spectrum
     """
     n_samples, n_features = X.shape
-    design = CentredDesign(X, sample_weight, fit_intercept)
+    tall = n_features <= n_samples
+    # A few targets' Xᵀy are memory-bound passes over X, fused with the means';
+    # many targets' are a compute-bound product, where fusing saves nothing.
+    fused = tall and y.shape[1] <= _FUSED_TARGETS
+    design = CentredDesign(
+        X, sample_weight, fit_intercept, targets=y if fused else None
+    )
     y_mean, y_tilde = _centre_targets(y, sample_weight, design.sqrt_sw, fit_intercept)
     common = {
         "x_mean": design.x_mean,
@@ -333,9 +373,9 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
         "n_samples": n_samples,
         "sqrt_sw": design.sqrt_sw,
     }
-    if n_features <= n_samples:
+    if tall:
         d2, V = _eigh(design.gram())
-        t = V.T @ design.rmatmul(y_tilde, centred=True)
+        t = V.T @ design.target_cross(y_tilde, y_mean)
         U = None
         if need_U:
             U = design.matmul(V) / np.sqrt(d2)
