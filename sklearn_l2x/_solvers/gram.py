@@ -97,8 +97,10 @@ def gram_cache_for(X, loss):
 
 # Pairs of entries a RowPairs holds at most (64 MB of indices and products).
 _MAX_PAIRS = 2**22
-# Measured cost of one pair in a weighted bincount over that of one
-# multiply-add of a dense ``X_wsᵀ D X_ws`` (9 ns against about 1/3 ns).
+# Cost of one pair over that of one multiply-add of a dense ``X_wsᵀ D X_ws``.
+# Measured on one thread (one-hot 2000×465): the pairs' sum 4.9 ns a pair,
+# the dense product 0.2 ns a multiply-add at 50 columns and 0.08 at 466; the
+# measured break-even is near 160 columns, this ratio puts it at 115.
 _PAIR_COST = 27.0
 # Entries of the whole Gram matrix a RowPairs sums at most (32 MB); past it, a
 # Hessian sums only its block.
@@ -113,9 +115,13 @@ class RowPairs:
     non-zeros: a one-hot design of c categoricals has c(c + 1)/2 pairs per
     row whatever the number of levels, while a dense product over m
     working-set columns costs m²/2 per row. The pairs (their position in the
-    Hessian and the product of their values) are listed once for all of X, on
-    first use; a Hessian block is then one weighted ``np.bincount``. Rows are
-    padded to the longest with zero entries.
+    Hessian and the product of their values; a non-zero paired with itself
+    at half its square, so that adding the transpose doubles it back) are
+    listed once for all of X, on first use, row by row: they are the columns
+    of a sparse (entries × rows) matrix, and a Hessian is that matrix times
+    d, one sparse product (a weighted ``np.bincount`` of the pairs would
+    first write their weighted values out). Rows are padded to the longest
+    with zero entries.
     """
 
     def __init__(self, X, fit_intercept):
@@ -139,9 +145,9 @@ class RowPairs:
     def cheaper(self, n_columns):
         """Whether the pairs beat a dense product over ``n_columns`` columns.
 
-        Costs in dense multiply-adds: the pairs' bincount, and the Gram
-        matrix it fills (the whole one when that is small, see :meth:`gram`;
-        about 3 per entry to clear, sum and take the block from).
+        Costs in dense multiply-adds: the pairs' sum, and the Gram matrix it
+        fills (the whole one when that is small, see :meth:`gram`; about 3
+        per entry to clear, sum and take the block from).
         """
         m = n_columns + int(self.fit_intercept)
         n = self.X.shape[0]
@@ -151,53 +157,67 @@ class RowPairs:
 
     @cached_property
     def _listed(self):
-        """(columns, values) of the padded rows, entry-major (width × rows)."""
+        """(columns, values) of the padded rows, row-major (rows × width)."""
         X, n = self.X, self.X.shape[0]
         counts = np.diff(X.indptr)
-        columns = np.zeros((self.width, n), dtype=np.intp)
-        values = np.zeros((self.width, n))
+        columns = np.zeros((n, self.width), dtype=np.intp)
+        values = np.zeros((n, self.width))
         rows = np.repeat(np.arange(n), counts)
         position = np.arange(X.nnz) - np.repeat(X.indptr[:-1], counts)
-        columns[position, rows], values[position, rows] = X.indices, X.data
+        columns[rows, position], values[rows, position] = X.indices, X.data
         if self.fit_intercept:
-            columns[-1], values[-1] = self.size - 1, 1.0
+            columns[:, -1], values[:, -1] = self.size - 1, 1.0
         return columns, values
 
     def _pairwise(self, combine, source, dtype):
-        """``combine(source[b], source[a])`` for every pair a < b, pair-major.
+        """``combine(source[:, b], source[:, a])`` for every pair a ≤ b, rows × pairs.
 
-        Pair-major (pairs × rows): contiguous slices to fill, and a bincount
-        whose consecutive entries fall close together.
+        The pairs a < b first, then every entry with itself (a = b).
         """
-        out = np.empty((self.n_pairs, source.shape[1]), dtype=dtype)
+        n = source.shape[0]
+        out = np.empty((n, self.n_pairs + self.width), dtype=dtype)
         start = 0
         for a in range(self.width - 1):
             stop = start + self.width - 1 - a
-            combine(source[a + 1 :], source[a], out=out[start:stop])
+            combine(source[:, a + 1 :], source[:, a : a + 1], out=out[:, start:stop])
             start = stop
+        combine(source, source, out=out[:, start:])
         return out
 
     @cached_property
     def _products(self):
-        return self._pairwise(np.multiply, self._listed[1], np.float64)
+        """Each pair's product of values (an entry with itself: half its square)."""
+        products = self._pairwise(np.multiply, self._listed[1], np.float64)
+        products[:, self.n_pairs :] *= 0.5
+        return products
 
     @cached_property
     def _squares(self):
         return self._listed[1] ** 2
 
     @cached_property
-    def _whole_index(self):
-        """Each pair's flat position in the whole (size × size) Gram matrix."""
-        columns = self._listed[0]
-        return self._pairwise(
+    def _whole(self):
+        """The pairs as a sparse (size² × rows) matrix: a column per row of X,
+        an entry per pair at its flat position in the whole Gram matrix."""
+        columns, n = self._listed[0], self.X.shape[0]
+        index = self._pairwise(
             lambda second, first, out: np.add(second, self.size * first, out=out),
             columns,
-            np.intp,
-        ).ravel()
+            np.int32 if self.size**2 < 2**31 else np.intp,
+        )
+        per_row = index.shape[1]
+        return sp.csc_matrix(
+            (
+                self._products.ravel(),
+                index.ravel(),
+                np.arange(0, n * per_row + 1, per_row),
+            ),
+            shape=(self.size**2, n),
+        )
 
     @cached_property
     def _pair_columns(self):
-        """(first, second) column of every pair, pair-major, flattened."""
+        """(first, second) column of every pair, rows × pairs, flattened."""
 
         def first_of(second, first, out):
             out[...] = first
@@ -222,7 +242,7 @@ class RowPairs:
         """``Σ_i weights_i x_ij²`` of ``columns`` (the intercept's appended)."""
         diagonal = np.bincount(
             self._listed[0].ravel(),
-            weights=(self._squares * weights).ravel(),
+            weights=(self._squares * weights[:, None]).ravel(),
             minlength=self.size,
         )
         columns, whole = self._augmented(columns)
@@ -236,28 +256,23 @@ class RowPairs:
         the block is formed (m² entries), the pairs with a column outside it
         dropped.
         """
-        diagonal = self.diagonal(weights, columns)
         columns, whole = self._augmented(columns)
-        m = columns.size
-        pair_weights = (self._products * weights).ravel()
         if whole or self.size**2 <= _MAX_WHOLE:
-            index, block_of_whole = self._whole_index, not whole
-            m = self.size
+            half = np.asarray(self._whole @ weights).reshape(self.size, self.size)
+            if not whole:
+                half = half[np.ix_(columns, columns)]
         else:
-            block_of_whole = False
+            m = columns.size
             local = np.full(self.size, -1, dtype=np.intp)
             local[columns] = np.arange(m)
             first, second = self._pair_columns
             local_first, local_second = local[first], local[second]
             inside = (local_first >= 0) & (local_second >= 0)
             index = local_first[inside] * m + local_second[inside]
-            pair_weights = pair_weights[inside]
-        off_diagonal = np.bincount(index, weights=pair_weights, minlength=m * m)
-        off_diagonal = off_diagonal.reshape(m, m)
-        if block_of_whole:
-            off_diagonal = off_diagonal[np.ix_(columns, columns)]
+            pair_weights = (self._products * weights[:, None]).ravel()[inside]
+            half = np.bincount(index, weights=pair_weights, minlength=m * m)
+            half = half.reshape(m, m)
         # A pair of columns (j, k) was added at [j, k] or [k, j], whichever
-        # order the row held them in: the sum with the transpose has both.
-        block = off_diagonal + off_diagonal.T
-        block[np.diag_indices_from(block)] += diagonal
-        return block
+        # order the row held them in, and [j, j] at half: the sum with the
+        # transpose has them all.
+        return half + half.T
