@@ -160,6 +160,8 @@ class CentredDesign:
         self.sqrt_sw = np.sqrt(sample_weight)
         self.unweighted = bool(np.all(sample_weight == 1.0))
         self._raw_cross = None
+        if not sp.issparse(X) and not self.unweighted:
+            targets = None  # centred explicitly below: target_cross recomputes
         if fit_intercept:
             self.x_mean = self._weighted_sums(X, sample_weight, targets) / self.sw_sum
         else:
