@@ -1,5 +1,6 @@
 """AdaptiveRidge: ridge regression that chooses its own λ during fit."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -21,6 +22,7 @@ from ._validation import (
     check_lam_bounds,
     check_sample_weight,
     check_square_scale,
+    check_square_scale_from_gram,
     chosen_criterion,
     warn,
 )
@@ -246,7 +248,9 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
             )
         check_lam_bounds(self.lam_bounds)
 
-    def _validate(self, X, y, sample_weight, reset):
+    def _validate(self, X, y, sample_weight, reset, check_scale=True):
+        """Validated (X, y, sample_weight); ``check_scale=False`` leaves X's
+        finiteness and scale to the caller (:meth:`_scale_check`)."""
         X, y = validate_data(
             self,
             X,
@@ -262,9 +266,15 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
         if reset:
             self._column_scale = self._check_penalty_factor(X.shape[1])
         X = self._scaled(X)
-        check_square_scale(X, sample_weight, self)
+        if check_scale:
+            check_square_scale(X, sample_weight, self)
         y = np.asarray(y, dtype=np.float64)
         return X, y, sample_weight
+
+    def _scale_check(self, X, sample_weight):
+        """X's finiteness and scale check, for :func:`decompose` to run on the
+        diagonal of the XᵀX it forms (or directly, called with None)."""
+        return partial(check_square_scale_from_gram, X, sample_weight, estimator=self)
 
     def _check_penalty_factor(self, n_features):
         """1/√f per column (None without factors); factors must be positive."""
@@ -337,16 +347,22 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
         namespace = _array_api.dispatched_namespace(X)
         if namespace is not None:
             return self._fit_on_device(X, y, sample_weight, *namespace)
-        X, y, sample_weight = self._validate(X, y, sample_weight, reset=True)
+        X, y, sample_weight = self._validate(
+            X, y, sample_weight, reset=True, check_scale=False
+        )
+        scale_check = self._scale_check(X, sample_weight)
         self._stats = None
         y2d = y.reshape(len(y), -1)
         self._check_enough_samples(X.shape[0])
         self._resolve_groups(X.shape[1])
         self._unpenalised = None
         if self._free is not None:
+            scale_check(None)
             return self._fit_with_free_columns(X, y, y2d, sample_weight, split_params)
         banded = None
         if self._banded_search():
+            scale_check(None)
+            scale_check = None
             n_samples, n_features = X.shape
             if n_features <= n_samples:
                 stats = SufficientStats.from_chunk(
@@ -371,6 +387,7 @@ class AdaptiveRidge(RoutedFolds, RegressorMixin, BaseEstimator):
                 sample_weight,
                 fit_intercept=self.fit_intercept,
                 need_U=self.lam is None and self.criterion_ == "loo",
+                gram_check=scale_check,
             )
         fold_curve = None
         if self._splits():

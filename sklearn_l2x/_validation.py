@@ -173,6 +173,27 @@ def check_square_scale(X, sample_weight, estimator=None):
     )
 
 
+def check_square_scale_from_gram(X, sample_weight, diagonal, estimator=None):
+    """:func:`check_square_scale`, from XᵀX's diagonal when a fit forms it.
+
+    ``diagonal`` is that of ``XᵀX`` for an unweighted dense X (the fit forms
+    the Gram matrix anyway, so X is not read again), or None: then the direct
+    check runs. With ``d = max_j Σ_i x_ij²``, ``max|x|² ≤ d ≤ n·max|x|²``: when
+    every diagonal entry is finite (a NaN or inf in X makes its column's NaN
+    or inf) and ``n·10^(too small) ≤ d ≤ 10^(too large)/n``, the direct check
+    passes too. Otherwise the direct check runs, with its own errors and
+    messages: the two raise for exactly the same X.
+    """
+    if diagonal is not None:
+        log_n = np.log10(max(X.shape[0], 1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exponent = np.log10(np.max(diagonal, initial=0.0))
+        safe = _SQUARES_TOO_SMALL + log_n <= exponent <= _SQUARES_TOO_LARGE - log_n
+        if safe and np.all(np.isfinite(diagonal)):
+            return
+    check_square_scale(X, sample_weight, estimator)
+
+
 def chosen_criterion(criterion, cv, default):
     """A λ search's criterion: ``criterion``, else k-fold if ``cv``, else ``default``.
 

@@ -353,3 +353,33 @@ def test_extremes_by_blocks_are_the_max_and_min(layout):
     values = values.copy()
     values.flat[-1] = np.nan
     assert all(np.isnan(_extremes(values)))
+
+
+def test_scale_check_on_the_gram_raises_for_the_same_x_as_the_direct_check():
+    # A tall unweighted dense fit checks X's finiteness and scale on the
+    # diagonal of the XᵀX it forms: it must raise exactly where the direct
+    # check on X does, with the same message, on both sides of both limits.
+    import warnings
+
+    from sklearn_l2x import AdaptiveRidge
+    from sklearn_l2x._validation import check_square_scale
+
+    X, y = make_regression(60, 5, noise=3.0, random_state=0)
+    raised = []
+    for exponent in np.r_[np.arange(-150, -139, 0.5), np.arange(144, 153, 0.5)]:
+        X_scaled = X * 10.0**exponent
+        messages = []
+        for check in (
+            lambda X_scaled=X_scaled: check_square_scale(X_scaled, np.ones(60)),
+            lambda X_scaled=X_scaled: AdaptiveRidge(lam=1.0).fit(X_scaled, y),
+        ):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    check()
+                messages.append(None)
+            except ValueError as error:
+                messages.append(str(error))
+        assert messages[0] == messages[1], exponent
+        raised.append(messages[0] is not None)
+    assert any(raised) and not all(raised)  # both sides of the limits were seen

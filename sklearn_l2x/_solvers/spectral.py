@@ -21,6 +21,7 @@ array-API namespace (PyTorch, CuPy, ...) are decomposed on their own device by
 (``Spectrum.xp``) and every criterion computes with them there.
 """
 
+import contextlib
 import copy
 from dataclasses import dataclass
 from functools import cached_property
@@ -154,11 +155,15 @@ class CentredDesign:
     that implicit centring would cancel digits, get one centred copy.
     """
 
-    def __init__(self, X, sample_weight, fit_intercept, targets=None):
+    def __init__(self, X, sample_weight, fit_intercept, targets=None, gram_check=None):
+        self.gram_check = gram_check
         self.sw_sum = float(sample_weight.sum())
         self.fit_intercept = fit_intercept
         self.sqrt_sw = np.sqrt(sample_weight)
         self.unweighted = bool(np.all(sample_weight == 1.0))
+        if gram_check is not None and (sp.issparse(X) or not self.unweighted):
+            gram_check(None)  # no uncentred XᵀX of X itself will be formed
+            self.gram_check = None
         self._raw_cross = None
         if not sp.issparse(X) and not self.unweighted:
             targets = None  # centred explicitly below: target_cross recomputes
@@ -180,11 +185,19 @@ class CentredDesign:
             weights = weights * np.column_stack([np.ones(len(targets)), targets])
         # (weights.T @ X) is one pass over a C-ordered X; X.T @ weights of
         # two or more columns is a slower GEMM in OpenBLAS.
-        sums = (X.T @ weights).T if sp.issparse(X) else weights.T @ X
+        with self._unchecked():
+            sums = (X.T @ weights).T if sp.issparse(X) else weights.T @ X
         sums = np.asarray(sums)
         if targets is not None:
             self._raw_cross = sums[1:].T
         return sums[0]
+
+    def _unchecked(self):
+        """No floating-point warnings while X may still hold a NaN or inf
+        (before ``gram_check``, which raises a clear error for them)."""
+        if self.gram_check is None:
+            return contextlib.nullcontext()
+        return np.errstate(all="ignore")
 
     def _centre_explicitly(self):
         X_tilde = np.subtract(self.X, self.x_mean, dtype=np.float64)
@@ -204,7 +217,11 @@ class CentredDesign:
         if sp.issparse(X):
             gram = np.asarray((X.T @ (sp.diags(self.sqrt_sw**2) @ X)).todense())
         else:
-            gram = X.T @ X
+            with self._unchecked():
+                gram = X.T @ X
+            if self.gram_check is not None:
+                self.gram_check(np.diagonal(gram))
+                self.gram_check = None
         self._uncentred_trace = np.trace(gram)
         if not sp.issparse(X) and not self._mean_correction_ok(self._uncentred_trace):
             self._centre_explicitly()
@@ -343,7 +360,9 @@ def _centre_targets(y, sample_weight, sqrt_sw, fit_intercept):
     return y_mean, y_tilde
 
 
-def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
+def decompose(
+    X, y, sample_weight, *, fit_intercept=True, need_U=False, gram_check=None
+):
     """Spectrum of the weighted centred design, from the cheaper decomposition.
 
     Parameters
@@ -354,6 +373,11 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
     fit_intercept : bool
     need_U : bool
         Also form the left singular vectors (leave-one-out needs them).
+    gram_check : callable, optional
+        Called once, before anything depends on X's values: with the diagonal of
+        ``XᵀX`` when the decomposition forms it from an unweighted dense X,
+        else with None (see
+        :func:`~sklearn_l2x._validation.check_square_scale_from_gram`).
 
     Returns
     -------
@@ -361,11 +385,18 @@ def decompose(X, y, sample_weight, *, fit_intercept=True, need_U=False):
     """
     n_samples, n_features = X.shape
     tall = n_features <= n_samples
+    if gram_check is not None and not tall:
+        gram_check(None)
+        gram_check = None
     # A few targets' Xᵀy are memory-bound passes over X, fused with the means';
     # many targets' are a compute-bound product, where fusing saves nothing.
     fused = tall and y.shape[1] <= _FUSED_TARGETS
     design = CentredDesign(
-        X, sample_weight, fit_intercept, targets=y if fused else None
+        X,
+        sample_weight,
+        fit_intercept,
+        targets=y if fused else None,
+        gram_check=gram_check,
     )
     y_mean, y_tilde = _centre_targets(y, sample_weight, design.sqrt_sw, fit_intercept)
     common = {
