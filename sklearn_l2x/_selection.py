@@ -280,6 +280,18 @@ _ONE_SE_GRID = 60
 _BISECTIONS = 50
 
 
+def _brent_one(evaluate, lower, upper):
+    """:func:`_brent` of one column: SciPy's bounded Brent on floats, without
+    the vectorised loop's array operations per step."""
+    result = minimize_scalar(
+        lambda t: float(evaluate(np.array([t]))[0]),
+        bounds=(float(lower[0]), float(upper[0])),
+        method="bounded",
+        options={"xatol": _LOG_TOL, "maxiter": _MAX_SEARCH_STEPS},
+    )
+    return np.array([result.x])
+
+
 def _brent(evaluate, lower, upper):
     """Brent's bounded minimisation, vectorised: one bracket per column.
 
@@ -288,16 +300,10 @@ def _brent(evaluate, lower, upper):
     run for every column at once, one call of ``evaluate`` per iteration;
     columns that have converged (to ``_LOG_TOL``) keep their point. About
     15 evaluations instead of golden section's ~35. One column is SciPy's own
-    ``minimize_scalar``, on floats, without the array operations per step.
+    ``minimize_scalar`` (:func:`_brent_one`).
     """
     if lower.shape == (1,):
-        result = minimize_scalar(
-            lambda t: float(evaluate(np.array([t]))[0]),
-            bounds=(float(lower[0]), float(upper[0])),
-            method="bounded",
-            options={"xatol": _LOG_TOL, "maxiter": _MAX_SEARCH_STEPS},
-        )
-        return np.array([result.x])
+        return _brent_one(evaluate, lower, upper)
     golden = 0.5 * (3.0 - np.sqrt(5.0))
     a, b = lower.astype(float), upper.astype(float)
     x = a + golden * (b - a)

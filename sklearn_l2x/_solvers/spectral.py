@@ -360,6 +360,35 @@ def _centre_targets(y, sample_weight, sqrt_sw, fit_intercept):
     return y_mean, y_tilde
 
 
+def _tall_spectrum(design, y_tilde, y_mean, need_U, common):
+    """:func:`decompose` of tall data, from the eigendecomposition of X̃ᵀX̃."""
+    d2, V = _eigh(design.gram())
+    t = V.T @ design.target_cross(y_tilde, y_mean)
+    U = None
+    if need_U:
+        U = design.matmul(V) / np.sqrt(d2)
+        resid_ss = np.sum((y_tilde - U @ (t / np.sqrt(d2)[:, None])) ** 2, axis=0)
+    else:
+        y_ss = np.einsum("ij,ij->j", y_tilde, y_tilde)
+        resid_ss = y_ss - np.sum(t**2 / d2[:, None], axis=0)
+        # ‖ỹ‖² − ‖z‖² cancels when the least-squares fit is nearly exact;
+        # then compute ‖ỹ − X̃ w_ols‖² directly (one pass over X).
+        inexact = resid_ss <= 1e-6 * y_ss
+        if np.any(inexact):
+            fitted = design.matmul(V @ (t[:, inexact] / d2[:, None]))
+            resid_ss[inexact] = np.sum((y_tilde[:, inexact] - fitted) ** 2, axis=0)
+        resid_ss = np.maximum(resid_ss, 0.0)
+    return Spectrum(
+        d2=d2,
+        t=t,
+        resid_ss=resid_ss,
+        V=V,
+        U=U,
+        y_tilde=y_tilde if need_U else None,
+        **common,
+    )
+
+
 def decompose(
     X, y, sample_weight, *, fit_intercept=True, need_U=False, gram_check=None
 ):
@@ -407,31 +436,7 @@ def decompose(
         "sqrt_sw": design.sqrt_sw,
     }
     if tall:
-        d2, V = _eigh(design.gram())
-        t = V.T @ design.target_cross(y_tilde, y_mean)
-        U = None
-        if need_U:
-            U = design.matmul(V) / np.sqrt(d2)
-            resid_ss = np.sum((y_tilde - U @ (t / np.sqrt(d2)[:, None])) ** 2, axis=0)
-        else:
-            y_ss = np.einsum("ij,ij->j", y_tilde, y_tilde)
-            resid_ss = y_ss - np.sum(t**2 / d2[:, None], axis=0)
-            # ‖ỹ‖² − ‖z‖² cancels when the least-squares fit is nearly exact;
-            # then compute ‖ỹ − X̃ w_ols‖² directly (one pass over X).
-            inexact = resid_ss <= 1e-6 * y_ss
-            if np.any(inexact):
-                fitted = design.matmul(V @ (t[:, inexact] / d2[:, None]))
-                resid_ss[inexact] = np.sum((y_tilde[:, inexact] - fitted) ** 2, axis=0)
-            resid_ss = np.maximum(resid_ss, 0.0)
-        return Spectrum(
-            d2=d2,
-            t=t,
-            resid_ss=resid_ss,
-            V=V,
-            U=U,
-            y_tilde=y_tilde if need_U else None,
-            **common,
-        )
+        return _tall_spectrum(design, y_tilde, y_mean, need_U, common)
 
     d2, U = _eigh(design.kernel())
     z = U.T @ y_tilde
