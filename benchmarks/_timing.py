@@ -60,6 +60,34 @@ def interleaved_times(funcs, repeat):
     return {name: min(values) for name, values in times.items()}
 
 
+def interleaved_runs(funcs, repeat):
+    """Every time of each function over ``repeat`` rounds run in turns.
+
+    Each function is called once first, untimed: that warms caches and thread
+    pools, and a function that raises there is left out of the rounds.
+    Returns ``{name: (times, result)}``, or ``{name: exception}`` for those.
+    """
+    outcome, alive = {}, {}
+    for name, func in funcs.items():
+        restore_affinity()
+        try:
+            func()
+        except Exception as error:  # a contestant that cannot run this problem
+            outcome[name] = error
+        else:
+            alive[name] = func
+    runs = {name: ([], None) for name in alive}
+    for _ in range(repeat):
+        for name, func in alive.items():
+            restore_affinity()
+            time.sleep(SETTLE)
+            start = time.perf_counter()
+            result = func()
+            runs[name] = (runs[name][0] + [time.perf_counter() - start], result)
+    outcome.update(runs)
+    return outcome
+
+
 def add_settle_option(parser):
     """A ``--settle`` option; call :func:`apply_settle_option` after parsing."""
     parser.add_argument(

@@ -15,13 +15,16 @@ the fastest of those is the one the target (ratio ≤ 1.0) is measured against.
 adelie only solves paths from λ_max down; it runs with 5, 10 and 20 points
 (its fastest length depends on the problem), on dense X.
 Peers that are not installed are reported as such.
-Each timed call follows a ``--settle`` pause and restores the process's CPU
-affinity (``import adelie`` pins it to one core; see ``_timing.py``);
+The contestants run in turns, ``--repeat`` rounds after one untimed call
+each, so that the machine's drift hits all alike; each prints its best time
+and range, and the ratios are of best times (and of medians). Each timed call
+follows a ``--settle`` pause and restores the process's CPU affinity (``import adelie`` pins it to one core; see ``_timing.py``);
 ``--busy`` adds a competing process that keeps one core busy.
 """
 
 import argparse
 import warnings
+from functools import partial
 
 import _fresh as fresh
 import _timing
@@ -207,7 +210,7 @@ def first_fit_ratio(kind):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument(
         "--problems",
         nargs="*",
@@ -242,32 +245,38 @@ def main():
             f"{len(np.unique(y))} classes, λ = 0.1·λ_max"
         )
         model = GroupL2LogisticRegression(groups, lam=lam, tol=1e-8)
-        ours_time, model = best_time(args.repeat, model.fit, X, y)
+        contestants = {"sklearn_l2x": lambda: model.fit(X, y)}
+        for label, runner in (v for name in args.peers for v in peer_variants(name)):
+            contestants[label] = partial(runner, X, y, groups, lam, 1e-8)
+        runs = _timing.interleaved_runs(contestants, args.repeat)
+        ours_times, model = runs.pop("sklearn_l2x")
+        ours_time = min(ours_times)
         best = objective(X, y, model.coef_, model.intercept_, lam, groups)
         print(
-            f"  {'sklearn_l2x':<12} {ours_time:8.3f} s   gap {model.dual_gap_:.1e}  "
-            f"active groups {len(model.active_groups_)}"
+            f"  {'sklearn_l2x':<12} {_timing.spread(ours_times)}   "
+            f"gap {model.dual_gap_:.1e}  active groups {len(model.active_groups_)}"
         )
         fastest = None
-        for label, runner in (v for name in args.peers for v in peer_variants(name)):
-            try:
-                peer_time, (coef, intercept) = best_time(
-                    args.repeat, runner, X, y, groups, lam, 1e-8
-                )
-            except ImportError:
+        for label, run in runs.items():
+            if isinstance(run, ImportError):
                 print(f"  {label:<12} not installed")
                 continue
-            except Exception as error:  # a peer that cannot run this problem
-                print(f"  {label:<12} skipped: {type(error).__name__}: {error}")
+            if isinstance(run, Exception):
+                print(f"  {label:<12} skipped: {type(run).__name__}: {run}")
                 continue
+            peer_times, (coef, intercept) = run
             value = objective(X, y, coef, intercept, lam, groups)
             excess = (value - best) / abs(best)
             print(
-                f"  {label:<12} {peer_time:8.3f} s   ratio {ours_time / peer_time:6.2f}"
-                f"   excess objective {excess:+.1e}"
+                f"  {label:<12} {_timing.spread(peer_times)}   ratio "
+                f"{ours_time / min(peer_times):5.2f} (medians "
+                f"{np.median(ours_times) / np.median(peer_times):.2f})   "
+                f"excess objective {excess:+.1e}"
             )
-            if excess <= SAME_OBJECTIVE and (fastest is None or peer_time < fastest[1]):
-                fastest = (label, peer_time)
+            if excess <= SAME_OBJECTIVE and (
+                fastest is None or min(peer_times) < fastest[1]
+            ):
+                fastest = (label, min(peer_times))
         if fastest is not None:
             print(
                 f"  fastest peer at our objective: {fastest[0]}, ratio "
