@@ -18,7 +18,8 @@ Peers that are not installed are reported as such.
 The contestants run in turns, ``--repeat`` rounds after one untimed call
 each, so that the machine's drift hits all alike; each prints its best time
 and range, and the ratios are of best times (and of medians). Each timed call
-follows a ``--settle`` pause and restores the process's CPU affinity (``import adelie`` pins it to one core; see ``_timing.py``);
+follows a ``--settle`` pause and restores the process's CPU affinity
+(``import adelie`` pins it to one core; see ``_timing.py``);
 ``--busy`` adds a competing process that keeps one core busy.
 """
 
@@ -245,7 +246,7 @@ def main():
             f"{len(np.unique(y))} classes, λ = 0.1·λ_max"
         )
         model = GroupL2LogisticRegression(groups, lam=lam, tol=1e-8)
-        contestants = {"sklearn_l2x": lambda: model.fit(X, y)}
+        contestants = {"sklearn_l2x": partial(model.fit, X, y)}
         for label, runner in (v for name in args.peers for v in peer_variants(name)):
             contestants[label] = partial(runner, X, y, groups, lam, 1e-8)
         runs = _timing.interleaved_runs(contestants, args.repeat)

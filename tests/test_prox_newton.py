@@ -16,6 +16,7 @@ from sklearn_l2x._solvers.prox_newton import (
     _quadratic_prox,
     _ReducedModel,
     _solve_spd,
+    _subset_rows,
 )
 
 
@@ -158,6 +159,37 @@ def test_quadratic_prox_eliminates_the_intercepts_exactly(name, K):
     assert_allclose(delta_W, expected, atol=1e-8)
     step = np.concatenate([delta_W.ravel(), delta_b])
     assert_allclose((gradient + H @ step)[n_w:], 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("K", [1, 3])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_restricted_model_is_the_model_of_the_sub_working_set(K, fit_intercept):
+    # A kept model restricted to a working set that lost columns equals the
+    # model built from that working set's own Hessian (the intercept's Schur
+    # complement commutes with taking a block).
+    rng = np.random.default_rng(9)
+    columns = np.array([7, 2, 11, 4, 9, 0])
+    A = rng.normal(size=(60 * K, (columns.size + fit_intercept) * K))
+    A[:, columns.size * K :] += 1.5
+    H = A.T @ A / A.shape[0]
+    subset = np.array([2, 9, 0])
+    rows = _subset_rows(columns, subset)
+    assert_allclose(columns[rows], subset)
+    assert _subset_rows(columns, np.array([2, 5])) is None
+    assert _subset_rows(columns, np.array([12])) is None
+    keep = np.r_[rows, np.arange(columns.size, columns.size + fit_intercept)]
+    index = (keep[:, None] * K + np.arange(K)).ravel()
+    own = _ReducedModel(H[np.ix_(index, index)], K, fit_intercept)
+    restricted = _ReducedModel(H, K, fit_intercept).restricted(rows)
+    assert_allclose(restricted.H, own.H, rtol=1e-12, atol=1e-14)
+    gradient = rng.normal(size=(subset.size + fit_intercept) * K)
+    assert_allclose(
+        restricted.reduced_gradient(gradient), own.reduced_gradient(gradient)
+    )
+    step = rng.normal(size=(subset.size, K))
+    assert_allclose(
+        restricted.intercept_step(gradient, step), own.intercept_step(gradient, step)
+    )
 
 
 def test_spd_solve_matches_lu_and_refuses_indefinite_systems():

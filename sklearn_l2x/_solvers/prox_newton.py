@@ -151,6 +151,24 @@ class _ReducedModel:
         self.H_b_rows = H[n_w:, :n_w]
         self.H = H[:n_w, :n_w] - self.coupling @ self.H_b_rows
 
+    def restricted(self, rows):
+        """The model of the working set whose rows of W are ``rows`` of this one's.
+
+        The block of a Schur complement over a subset of W's rows is the
+        Schur complement of that subset's Hessian (the intercept block is
+        shared), so restricting is exact and needs no new Hessian.
+        """
+        K = self.n_outputs
+        index = (rows[:, None] * K + np.arange(K)).ravel()
+        model = object.__new__(_ReducedModel)
+        model.n_outputs, model.fit_intercept = K, self.fit_intercept
+        model.H = self.H[np.ix_(index, index)]
+        if self.fit_intercept:
+            model.H_bb_pinv = self.H_bb_pinv
+            model.coupling = self.coupling[index]
+            model.H_b_rows = self.H_b_rows[:, index]
+        return model
+
     def reduced_gradient(self, gradient):
         """The gradient in W of the model with the intercepts eliminated."""
         g = gradient.ravel()
@@ -781,14 +799,19 @@ class ProxNewton:
     def _model(self, working_set, eta):
         """The working set's reduced Newton model at η (a kept one near the optimum).
 
-        Close to the optimum on an unchanged working set, the Hessian of the
-        previous (full) Newton step is still accurate to the size of that
-        step: a chord step with it shrinks the error by that factor, for the
-        price of a gradient (forming H costs n·(mK)²).
+        Close to the optimum on an unchanged working set, or on one that only
+        lost groups, the Hessian of the previous (full) Newton step is still
+        accurate to the size of that step: a chord step with it (restricted
+        to the working set) shrinks the error by that factor, for the price
+        of a gradient (forming H costs n·(mK)²).
         """
         kept, self.kept_hessian = self.kept_hessian, None
-        if kept is not None and np.array_equal(kept[0], working_set.columns):
-            return kept[1]
+        if kept is not None:
+            rows = _subset_rows(kept[0], working_set.columns)
+            if rows is not None and rows.size == kept[0].size:
+                return kept[1]
+            if rows is not None:
+                return kept[1].restricted(rows)
         D = self.loss.hessian_weights(eta)
         pairs = working_set.row_pairs
         if pairs is not None:
@@ -927,6 +950,18 @@ class ProxNewton:
         if -decrease <= _HANDOVER * self.target or self.n_iter >= self.max_iter:
             return True
         return -decrease <= _CHORD_HANDOVER * gap and self.kept_hessian is None
+
+
+def _subset_rows(columns, subset):
+    """Positions of ``subset``'s entries in ``columns``, or None when it is
+    not a subset (both hold distinct column indices)."""
+    order = np.argsort(columns, kind="stable")
+    found = np.searchsorted(columns[order], subset)
+    if np.any(found >= columns.size) or not np.array_equal(
+        columns[order[np.minimum(found, columns.size - 1)]], subset
+    ):
+        return None
+    return order[found]
 
 
 def _quadratic_move(terms, restricted, W_ws, b, tol, mapping_tol=0.0):
