@@ -13,6 +13,7 @@ from sklearn_l2x._solvers.prox_newton import (
     _active_set_newton,
     _fista,
     _hessian,
+    _linear_predictor,
     _quadratic_prox,
     _ReducedModel,
     _solve_spd,
@@ -190,6 +191,24 @@ def test_restricted_model_is_the_model_of_the_sub_working_set(K, fit_intercept):
     assert_allclose(
         restricted.intercept_step(gradient, step), own.intercept_step(gradient, step)
     )
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "csr", "csc"])
+def test_linear_predictor_is_the_product_for_every_layout_and_support(layout):
+    # X @ W comes from W's support or from the whole product, depending on
+    # X's layout and the support's size: the same numbers either way.
+    rng = np.random.default_rng(10)
+    dense = rng.normal(size=(50, 200)) * (rng.uniform(size=(50, 200)) < 0.3)
+    X = {
+        "C": np.ascontiguousarray(dense),
+        "F": np.asfortranarray(dense),
+        "csr": sp.csr_matrix(dense),
+        "csc": sp.csc_matrix(dense),
+    }[layout]
+    for support in [0, 1, 5, 30, 120, 200]:
+        W = np.zeros((200, 2))
+        W[rng.choice(200, support, replace=False)] = rng.normal(size=(support, 2))
+        assert_allclose(_linear_predictor(X, W), dense @ W, rtol=1e-12, atol=1e-12)
 
 
 def test_spd_solve_matches_lu_and_refuses_indefinite_systems():
