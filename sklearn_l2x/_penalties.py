@@ -482,16 +482,30 @@ class GroupL2(Penalty):
         return -float(np.sum(excess**2 / (2.0 * ridge)))
 
 
+# Up to this many groups whose coordinates are consecutive, their blocks are
+# updated one slice at a time (one-hot face of 20 groups, 465 coordinates:
+# 0.33 ms against 0.61 ms for the scatter below).
+_SLICED_GROUPS = 64
+
+
 def _add_group_curvature(hessian, owner, u, curvature):
     """Add ``curvature_g (I − u_g u_gᵀ)`` of every group to its coordinates.
 
-    The −c_g u_g u_gᵀ blocks are scattered at once (Σ width² entries, no
+    Few groups with consecutive coordinates: one slice per group. Otherwise
+    the −c_g u_g u_gᵀ blocks are scattered at once (Σ width² entries, no
     loop over groups); pairs are formed among the coordinates sorted by
     group, where each group's are consecutive, then mapped back (a group's
     coordinates need not be consecutive).
     """
     size = owner.size
     hessian[np.diag_indices(size)] += curvature
+    changes = np.flatnonzero(owner[1:] != owner[:-1]) + 1
+    if changes.size < _SLICED_GROUPS and np.all(np.diff(owner) >= 0):
+        scaled = curvature * u
+        for start, stop in zip(np.r_[0, changes], np.r_[changes, size], strict=True):
+            block = hessian[start:stop, start:stop]
+            block -= scaled[start:stop, None] * u[start:stop]
+        return
     order = np.argsort(owner, kind="stable")
     sorted_owner = owner[order]
     starts = np.flatnonzero(np.r_[True, sorted_owner[1:] != sorted_owner[:-1]])
