@@ -18,6 +18,8 @@ from sklearn_l2x._solvers.prox_newton import (
     _ReducedModel,
     _solve_spd,
     _subset_rows,
+    _working_design,
+    _WorkingSet,
 )
 
 
@@ -209,6 +211,34 @@ def test_linear_predictor_is_the_product_for_every_layout_and_support(layout):
         W = np.zeros((200, 2))
         W[rng.choice(200, support, replace=False)] = rng.normal(size=(support, 2))
         assert_allclose(_linear_predictor(X, W), dense @ W, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("layout", ["C", "csr"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_working_set_columns_taken_from_the_previous_are_the_gathered_ones(
+    layout, fit_intercept
+):
+    # A working set that keeps or drops groups of the previous one takes its
+    # columns from the previous one's: the same arrays as gathered from X.
+    rng = np.random.default_rng(11)
+    dense = rng.normal(size=(40, 12)) * (rng.uniform(size=(40, 12)) < 0.5)
+    X = sp.csr_matrix(dense) if layout == "csr" else dense
+    groups = [np.array([0, 5]), np.array([1, 2, 3]), np.array([4]), np.arange(6, 12)]
+    penalty = GroupL2(groups, np.ones(4), 0.1, 1.0)
+    loss = make_logistic_loss((rng.uniform(size=(40, 1)) < 0.5) * 1.0, np.ones(40))
+
+    def working_set(ids, previous=None):
+        ids = np.array(ids)
+        return _WorkingSet(X, loss, penalty, ids, fit_intercept, previous=previous)
+
+    first = working_set([0, 1, 3])
+    first.X_aug  # noqa: B018 (gathered from X)
+    for ids in ([0, 1, 3], [1, 3], [0], [0, 2]):
+        derived = working_set(ids, previous=first)
+        expected = _working_design(X, derived.columns, fit_intercept)[1]
+        got = derived.X_aug
+        dense_of = (lambda A: A.toarray()) if sp.issparse(got) else np.asarray
+        assert_allclose(dense_of(got), dense_of(expected))
 
 
 def test_spd_solve_matches_lu_and_refuses_indefinite_systems():

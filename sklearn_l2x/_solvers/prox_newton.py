@@ -600,12 +600,14 @@ class _WorkingSet:
         fit_intercept,
         gram_cache=None,
         row_pairs=None,
+        previous=None,
     ):
         self.X, self.loss, self.fit_intercept = X, loss, fit_intercept
         self.columns, self.penalty = penalty.restrict(group_ids)
         if row_pairs is not None and not row_pairs.cheaper(self.columns.size):
             row_pairs = None
         self.row_pairs = row_pairs
+        self.previous = previous
         if gram_cache is not None:
             # The Gram diagonal is lipschitz_factor·Σ_i s_i x_ij².
             column_sq = gram_cache.diagonal(self.columns) / loss.lipschitz_factor
@@ -634,9 +636,21 @@ class _WorkingSet:
 
     @cached_property
     def _design(self):
-        return _working_design(
-            self.X, self.columns, self.fit_intercept, self.row_pairs is None
-        )
+        """(X_ws, X_aug), taken from the previous working set's when it holds
+        every column (its columns are contiguous: gathering is cheap)."""
+        densify = self.row_pairs is None
+        previous, self.previous = self.previous, None
+        if (
+            previous is not None
+            and "_design" in previous.__dict__
+            and (previous.row_pairs is None) == densify
+        ):
+            rows = _subset_rows(previous.columns, self.columns)
+            if rows is not None and rows.size == previous.columns.size:
+                return previous._design
+            if rows is not None:
+                return _working_design(previous.X_ws, rows, self.fit_intercept, densify)
+        return _working_design(self.X, self.columns, self.fit_intercept, densify)
 
 
 class ProxNewton:
@@ -682,6 +696,8 @@ class ProxNewton:
         self.kept_hessian = None
         # The last working set and reduced model, for the final polish.
         self.last_model = None
+        # The last working set: the next one takes its columns from it.
+        self.previous_ws = None
         # The share of the gap the quadratic steps' mapping aims at (smaller
         # after each certificate that did not improve the gap).
         self.mapping_share = _MAPPING_SHARE
@@ -798,7 +814,9 @@ class ProxNewton:
         )
         if group_ids.size == 0:
             group_ids = np.sort(ranking[:1])
-        return _WorkingSet(
+        if self.previous_ws is not None:
+            self.previous_ws.previous = None  # one link back at most
+        self.previous_ws = _WorkingSet(
             self.X,
             self.loss,
             penalty,
@@ -806,7 +824,9 @@ class ProxNewton:
             self.fit_intercept,
             self.gram_cache,
             self.row_pairs,
+            self.previous_ws,
         )
+        return self.previous_ws
 
     def _model(self, working_set, eta):
         """The working set's reduced Newton model at η (a kept one near the optimum).
