@@ -117,8 +117,9 @@ class Penalty(abc.ABC):
         """
 
     @abc.abstractmethod
-    def newton_terms(self, W, base=None):
-        """(free mask, gradient, Hessian) of Ω where it is smooth at W."""
+    def newton_terms(self, W, base=None, system=True):
+        """(free mask, gradient, Hessian) of Ω where it is smooth at W (the
+        Hessian None when not ``system``)."""
 
     @abc.abstractmethod
     def reversed(self, W, V):
@@ -351,7 +352,7 @@ class GroupL2(Penalty):
             return (blocks * shrink[:, None]).reshape(V.shape)
         return V * shrink[self.membership][:, None]
 
-    def newton_terms(self, W, base=None):
+    def newton_terms(self, W, base=None, system=True):
         """Where the penalty is smooth at W, its gradient and Hessian there.
 
         Returns the mask (p, K) of the free coordinates (the rows of the
@@ -361,6 +362,7 @@ class GroupL2(Penalty):
         row-major (feature, output) order. With ``base`` (a Hessian over all
         coordinates of W), the penalty's Hessian is added to the free
         coordinates' block of it instead: one array, no identity formed.
+        With ``system=False`` the Hessian is not formed (None).
         """
         norms = self.group_norms(W)
         active = norms > 0
@@ -379,8 +381,6 @@ class GroupL2(Penalty):
             gradient += (c if self._uniform else c * self.factors[owner]) * np.sign(
                 values
             )
-        hessian = _free_block(base, free, size)
-        hessian[np.diag_indices(size)] += ridge
         if self._plain and self._block is not None:
             # Equal consecutive groups: all blocks at once.
             ids = np.flatnonzero(active)
@@ -388,6 +388,10 @@ class GroupL2(Penalty):
             u = values.reshape(ids.size, width) / norms[ids][:, None]
             scale = self._radius[ids]
             gradient += (scale[:, None] * u).ravel()
+            if not system:
+                return free, gradient, None
+            hessian = _free_block(base, free, size)
+            hessian[np.diag_indices(size)] += ridge
             blocks = (scale / norms[ids])[:, None, None] * (
                 np.eye(width) - u[:, :, None] * u[:, None, :]
             )
@@ -397,6 +401,10 @@ class GroupL2(Penalty):
         u = values / norms[owner]
         scale = self._radius[owner]
         gradient += scale * u
+        if not system:
+            return free, gradient, None
+        hessian = _free_block(base, free, size)
+        hessian[np.diag_indices(size)] += ridge
         _add_group_curvature(hessian, owner, u, scale / norms[owner])
         return free, gradient, hessian
 
@@ -616,10 +624,10 @@ class L1L2(Penalty):
         magnitude = np.maximum(np.abs(V) - step * c, 0.0)
         return np.sign(V) * magnitude / (1.0 + step * ridge)
 
-    def newton_terms(self, W, base=None):
+    def newton_terms(self, W, base=None, system=True):
         """The free (non-zero) entries, the penalty's gradient and Hessian there.
 
-        ``base``: as in :meth:`GroupL2.newton_terms`.
+        ``base``, ``system``: as in :meth:`GroupL2.newton_terms`.
         """
         free = W != 0
         values = W[free]
@@ -628,6 +636,8 @@ class L1L2(Penalty):
             rows_factor = np.broadcast_to(self.factors[:, None], W.shape)[free]
             c, ridge = c * rows_factor, ridge * rows_factor
         gradient = c * np.sign(values) + ridge * values
+        if not system:
+            return free, gradient, None
         hessian = _free_block(base, free, values.size)
         hessian[np.diag_indices(values.size)] += ridge
         return free, gradient, hessian

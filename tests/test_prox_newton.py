@@ -55,6 +55,10 @@ def test_newton_terms_are_the_penalty_derivatives(name, K):
     W[[2, 3] if name in ("group-equal", "group-interleaved") else 3] = 0.0
     free, gradient, hessian = penalty.newton_terms(W)
     assert not free[3].any() and free[[0, 1, 4]].all()
+    # Without the system: the same face and gradient.
+    free_only, gradient_only, none = penalty.newton_terms(W, system=False)
+    assert none is None and np.array_equal(free_only, free)
+    assert_allclose(gradient_only, gradient, rtol=1e-15)
     index = np.flatnonzero(free.ravel())
 
     def value(x):
@@ -239,6 +243,49 @@ def test_working_set_columns_taken_from_the_previous_are_the_gathered_ones(
         got = derived.X_aug
         dense_of = (lambda A: A.toarray()) if sp.issparse(got) else np.asarray
         assert_allclose(dense_of(got), dense_of(expected))
+
+
+@pytest.mark.parametrize("name", ["group", "elastic-net"])
+def test_kept_face_factor_gives_the_model_minimiser(monkeypatch, name):
+    # A model used again (a chord step of the outer loop, the polish) starts
+    # its face Newton steps from the face factor kept on it: the minimiser is
+    # the one fresh factorisations give, and the first step factors nothing.
+    from sklearn_l2x._solvers import prox_newton
+
+    rng = np.random.default_rng(12)
+    m = _CHOLESKY_SIZE + 22
+    A = rng.normal(size=(3 * m, m + 1))
+    H = A.T @ A / A.shape[0]
+    groups = [np.arange(j, j + 5) for j in range(0, m, 5)]
+    penalty = (
+        GroupL2(groups, np.full(len(groups), np.sqrt(5)), 0.02, 0.9)
+        if name == "group"
+        else L1L2(m, 0.02, 0.6)
+    )
+    W = rng.normal(size=(m, 1))
+    gradient = rng.normal(size=m + 1) * 0.05
+    model = _ReducedModel(H, 1, True)
+    first, first_b = _quadratic_prox(gradient, model, penalty, W, 500, 1e-12)
+    assert model.face_factor is not None
+    # The next solve is the model at the point reached, its gradient moved a
+    # little (as a chord step's: the Hessian kept, the gradient new).
+    moved = W + first
+    gradient = gradient + H @ np.r_[first.ravel(), first_b]
+    gradient += 1e-4 * rng.normal(size=gradient.size)
+    factorisations = []
+    original = prox_newton._factor_and_solve
+    monkeypatch.setattr(
+        prox_newton,
+        "_factor_and_solve",
+        lambda *a: factorisations.append(1) or original(*a),
+    )
+    reused, _ = _quadratic_prox(gradient, model, penalty, moved, 500, 1e-12)
+    steps_with_reuse = len(factorisations)
+    fresh, _ = _quadratic_prox(
+        gradient, _ReducedModel(H, 1, True), penalty, moved, 500, 1e-12
+    )
+    assert steps_with_reuse < len(factorisations) - steps_with_reuse
+    assert_allclose(moved + reused, moved + fresh, rtol=1e-9, atol=1e-11)
 
 
 def test_spd_solve_matches_lu_and_refuses_indefinite_systems():

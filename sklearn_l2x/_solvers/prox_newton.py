@@ -121,10 +121,16 @@ def _solve_spd(system, rhs):
     LU). Small ones, where call overhead dominates, use ``np.linalg.solve``.
     Raises ``LinAlgError`` when the system is not positive definite.
     """
+    return _factor_and_solve(system, rhs)[0]
+
+
+def _factor_and_solve(system, rhs):
+    """``(system⁻¹ rhs, Cholesky factor)`` as :func:`_solve_spd` computes it;
+    the factor is None for small systems (solved by LU, not kept)."""
     if system.shape[0] < _CHOLESKY_SIZE:
-        return np.linalg.solve(system, rhs)
+        return np.linalg.solve(system, rhs), None
     factor = cho_factor(system, lower=True, check_finite=False)
-    return cho_solve(factor, rhs, check_finite=False)
+    return cho_solve(factor, rhs, check_finite=False), factor
 
 
 class _ReducedModel:
@@ -142,6 +148,8 @@ class _ReducedModel:
     def __init__(self, H, n_outputs, fit_intercept):
         self.n_outputs = n_outputs
         self.fit_intercept = fit_intercept
+        # (face, Cholesky factor) of the last face system factored on H.
+        self.face_factor = None
         if not fit_intercept:
             self.H = H
             return
@@ -162,6 +170,7 @@ class _ReducedModel:
         index = (rows[:, None] * K + np.arange(K)).ravel()
         model = object.__new__(_ReducedModel)
         model.n_outputs, model.fit_intercept = K, self.fit_intercept
+        model.face_factor = None
         model.H = self.H[np.ix_(index, index)]
         if self.fit_intercept:
             model.H_bb_pinv = self.H_bb_pinv
@@ -209,7 +218,7 @@ def _quadratic_prox(gradient, model, penalty, W, max_inner, tol, mapping_tol=0.0
         delta_W = np.zeros((0, K))
     else:
         delta_W = _active_set_newton(
-            g, model.H, penalty, W, tol, mapping_tol=mapping_tol
+            g, model.H, penalty, W, tol, mapping_tol=mapping_tol, factors=model
         )
         if delta_W is None:
             delta_W = _fista_then_newton(
@@ -248,6 +257,7 @@ def _active_set_newton(
     max_changes=8,
     start=None,
     mapping_tol=0.0,
+    factors=None,
 ):
     """The model's minimiser by Newton steps on a face, the face corrected as it goes.
 
@@ -266,7 +276,10 @@ def _active_set_newton(
     (None) and FISTA takes over.
     Near the end of a fit and along a λ path the support changes by a group
     or two, or not at all. It starts from W, or from ``start`` (the model
-    stays the one at W); it returns the step from W.
+    stays the one at W); it returns the step from W. ``factors`` (the
+    :class:`_ReducedModel` of H) keeps the last face factor; the first Newton
+    step reuses it on the same face (see :func:`_face_newton_step`), and the
+    next ones while each shrinks the mapping by ``_FACE_CHORD_RATE``.
     """
     shape = W.shape
     flat_g = g.ravel()
@@ -276,6 +289,7 @@ def _active_set_newton(
     changes = 0
     step_size = np.inf
     first_mapping = None
+    reuse, reused_at = factors is not None, None
     for _ in range(max_steps):
         model_gradient = (flat_g + H @ (V - W).ravel()).reshape(shape)
         stepped, moved, excess, mapping = _block_prox_point(
@@ -289,6 +303,10 @@ def _active_set_newton(
             first_mapping = mapping
         elif mapping <= tol * first_mapping:
             return V - W
+        if reused_at is not None:
+            # Chord steps on the face go on while each shrinks the mapping
+            # by _FACE_CHORD_RATE at least.
+            reuse, reused_at = mapping <= _FACE_CHORD_RATE * reused_at, None
         converged = step_size <= 1e-12 * np.max(np.abs(V), initial=0.0)
         changed = _face_change(
             V,
@@ -307,7 +325,13 @@ def _active_set_newton(
         if converged:
             return V - W
         try:
-            candidate, step_size = _face_newton_step(V, model_gradient, H, penalty)
+            kept = factors.face_factor if reuse else None
+            candidate, step_size = _face_newton_step(
+                V, model_gradient, H, penalty, factors, reuse
+            )
+            if kept is not None and factors.face_factor is kept:
+                reused_at = mapping
+            reuse = False
         except np.linalg.LinAlgError:
             return None
         if candidate is None:
@@ -321,6 +345,11 @@ def _active_set_newton(
             candidate[dropped] = 0.0
         V = candidate
     return None
+
+
+# A chord step on the face (a kept factor) is followed by another while it
+# shrank the prox-gradient mapping at least by this factor.
+_FACE_CHORD_RATE = 0.1
 
 
 def _face_change(V, stepped, entering, excess, converged):
@@ -371,18 +400,33 @@ def _block_prox_point(V, model_gradient, penalty, row_step, group_step):
     return stepped, moved, excess, mapping
 
 
-def _face_newton_step(V, model_gradient, H, penalty):
+def _face_newton_step(V, model_gradient, H, penalty, factors=None, reuse=False):
     """One Newton step on the face of V's support: (candidate, largest step).
 
     (None, 0) when no coordinate is free; raises ``LinAlgError`` when the
-    face's system is not positive definite.
+    face's system is not positive definite. With ``factors`` (the model of
+    H) the Cholesky factor is kept on it; with ``reuse``, a factor kept for
+    the same face serves instead of a new one. That is a chord step on the
+    face: H is the same, only the penalty's curvature has moved (with the
+    elastic net it does not depend on W, and the step is exact). Reused on
+    the first step of a kept model (a chord step of the outer loop, the
+    polish, a path's next point on the same working set), where W has moved
+    little; the steps after it factor afresh.
     """
-    free, pen_gradient, system = penalty.newton_terms(V, base=H)
+    kept = factors.face_factor if reuse and factors is not None else None
+    free, pen_gradient, system = penalty.newton_terms(V, base=H, system=kept is None)
     index = np.flatnonzero(free.ravel())
     if index.size == 0:
         return None, 0.0
     residual = model_gradient.ravel()[index] + pen_gradient
-    step = _solve_spd(system, -residual)
+    if kept is not None and np.array_equal(kept[0], index):
+        step = cho_solve(kept[1], -residual, check_finite=False)
+    else:
+        if system is None:
+            system = penalty.newton_terms(V, base=H)[2]
+        step, factor = _factor_and_solve(system, -residual)
+        if factors is not None:
+            factors.face_factor = None if factor is None else (index, factor)
     candidate = V.copy()
     candidate.ravel()[index] += step
     return candidate, float(np.max(np.abs(step)))
