@@ -742,6 +742,8 @@ class ProxNewton:
         self.last_model = None
         # The last working set: the next one takes its columns from it.
         self.previous_ws = None
+        # X @ W left by the inner steps for the next certificate.
+        self.eta_w = None
         # The share of the gap the quadratic steps' mapping aims at (smaller
         # after each certificate that did not improve the gap).
         self.mapping_share = _MAPPING_SHARE
@@ -783,8 +785,7 @@ class ProxNewton:
                 self.info.update(relative_gap=_CHORD_GAP)
                 certified = 0.0
             else:
-                eta_w = _linear_predictor(self.X, W)
-                b, eta, gap, dual, gradient = self._certify(W, b, eta_w)
+                b, eta, gap, dual, gradient = self._certify(W, b, self._predictor(W))
                 certified = gap
                 if gap <= self.target:
                     W, b = self._finish(W, b, eta, dual)
@@ -802,6 +803,13 @@ class ProxNewton:
             # Equal models print equal numbers (softmax intercepts: mean zero).
             b = self.loss.canonical_intercept(b)
         return W, b, self.info
+
+    def _predictor(self, W):
+        """``X @ W``: from the working set's columns where the inner steps left
+        it (W is zero outside them; a product over m columns, not p), else
+        from X."""
+        eta_w, self.eta_w = self.eta_w, None
+        return _linear_predictor(self.X, W) if eta_w is None else eta_w
 
     def _certify(self, W, b, eta_w):
         """Exact intercept, then the duality gap at (W, b)."""
@@ -996,6 +1004,7 @@ class ProxNewton:
                 self.kept_hessian = (ws.columns, model)
             if not resolvable or self._hand_over(decrease, gap):
                 break
+        self.eta_w = np.asarray(X_ws @ W_ws)
         W = np.zeros_like(W)
         W[ws.columns] = W_ws
         return W, b
