@@ -239,11 +239,15 @@ class BinaryLogistic(_CrossEntropy):
 
     lipschitz_factor = 0.25
 
+    def __init__(self, Y, sample_weight):
+        super().__init__(Y, sample_weight)
+        self._sign = np.where(Y > 0.5, 1.0, -1.0)  # ±1: η's sign in the loss
+        self._flat_sw = self.scaled_sw[:, 0]
+
     def value(self, eta):
         # −log σ(±η): no cancellation between log(1 + e^η) and yη when the
         # loss is tiny (well-fitted rows), which a relative gap needs.
-        losses = -log_expit(np.where(self.Y > 0.5, eta, -eta))
-        return float(np.sum(self.scaled_sw * losses))
+        return -float(self._flat_sw @ log_expit(self._sign * eta)[:, 0])
 
     def probabilities(self, eta):
         return expit(eta)
