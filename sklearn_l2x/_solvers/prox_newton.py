@@ -289,7 +289,7 @@ def _active_set_newton(
     changes = 0
     step_size = np.inf
     first_mapping = None
-    reuse, reused_at = factors is not None, None
+    faces = _FaceSteps(H, penalty, factors)
     for _ in range(max_steps):
         model_gradient = (flat_g + H @ (V - W).ravel()).reshape(shape)
         stepped, moved, excess, mapping = _block_prox_point(
@@ -303,10 +303,6 @@ def _active_set_newton(
             first_mapping = mapping
         elif mapping <= tol * first_mapping:
             return V - W
-        if reused_at is not None:
-            # Chord steps on the face go on while each shrinks the mapping
-            # by _FACE_CHORD_RATE at least.
-            reuse, reused_at = mapping <= _FACE_CHORD_RATE * reused_at, None
         converged = step_size <= 1e-12 * np.max(np.abs(V), initial=0.0)
         changed = _face_change(
             V,
@@ -325,13 +321,7 @@ def _active_set_newton(
         if converged:
             return V - W
         try:
-            kept = factors.face_factor if reuse else None
-            candidate, step_size = _face_newton_step(
-                V, model_gradient, H, penalty, factors, reuse
-            )
-            if kept is not None and factors.face_factor is kept:
-                reused_at = mapping
-            reuse = False
+            candidate, step_size = faces.step(V, model_gradient, mapping)
         except np.linalg.LinAlgError:
             return None
         if candidate is None:
@@ -350,6 +340,33 @@ def _active_set_newton(
 # A chord step on the face (a kept factor) is followed by another while it
 # shrank the prox-gradient mapping at least by this factor.
 _FACE_CHORD_RATE = 0.1
+
+
+class _FaceSteps:
+    """The face Newton steps of one model solve (:func:`_face_newton_step`).
+
+    The first reuses the face factor kept on ``factors`` (the model of H),
+    the next ones too while each such chord step shrank the prox-gradient
+    mapping by ``_FACE_CHORD_RATE``; after that every step factors afresh.
+    """
+
+    def __init__(self, H, penalty, factors):
+        self.H, self.penalty, self.factors = H, penalty, factors
+        self.reuse, self.reused_at = factors is not None, None
+
+    def step(self, V, model_gradient, mapping):
+        """(candidate, largest step) from V, whose mapping is ``mapping``."""
+        if self.reused_at is not None:
+            self.reuse = mapping <= _FACE_CHORD_RATE * self.reused_at
+            self.reused_at = None
+        kept = self.factors.face_factor if self.reuse else None
+        candidate, size = _face_newton_step(
+            V, model_gradient, self.H, self.penalty, self.factors, self.reuse
+        )
+        if kept is not None and self.factors.face_factor is kept:
+            self.reused_at = mapping
+        self.reuse = False
+        return candidate, size
 
 
 def _face_change(V, stepped, entering, excess, converged):
