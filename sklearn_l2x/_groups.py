@@ -83,7 +83,9 @@ def _integer_groups(items, n_features):
     if np.any((flat < -n_features) | (flat >= n_features)):
         return None
     flat = (flat % n_features).astype(np.intp)
-    return np.split(flat, np.cumsum([a.size for a in arrays])[:-1])
+    ends = np.cumsum([a.size for a in arrays]).tolist()
+    # Slices (np.split costs ~2 µs a piece: 0.4 of 0.85 ms for 200 groups).
+    return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _member_groups(items, names, n_features, feature_names):
