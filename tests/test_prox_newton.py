@@ -237,6 +237,21 @@ def test_working_set_columns_taken_from_the_previous_are_the_gathered_ones(
 
     first = working_set([0, 1, 3])
     first.X_aug  # noqa: B018 (gathered from X)
+    # The same columns in another order (groups listed differently) are
+    # gathered again, not taken as they are.
+    shuffled = _WorkingSet(
+        X,
+        loss,
+        GroupL2(groups[::-1], np.ones(4), 0.1, 1.0),
+        np.array([0, 2, 3]),
+        fit_intercept,
+        previous=first,
+    )
+    dense_of = (lambda A: A.toarray()) if sp.issparse(first.X_aug) else np.asarray
+    assert_allclose(
+        dense_of(shuffled.X_aug),
+        dense_of(_working_design(X, shuffled.columns, fit_intercept)[1]),
+    )
     for ids in ([0, 1, 3], [1, 3], [0], [0, 2]):
         derived = working_set(ids, previous=first)
         expected = _working_design(X, derived.columns, fit_intercept)[1]

@@ -707,7 +707,7 @@ class _WorkingSet:
             and (previous.row_pairs is None) == densify
         ):
             rows = _subset_rows(previous.columns, self.columns)
-            if rows is not None and rows.size == previous.columns.size:
+            if rows is not None and _in_order(rows, previous.columns):
                 return previous._design
             if rows is not None:
                 return _working_design(previous.X_ws, rows, self.fit_intercept, densify)
@@ -909,7 +909,7 @@ class ProxNewton:
         kept, self.kept_hessian = self.kept_hessian, None
         if kept is not None:
             rows = _subset_rows(kept[0], working_set.columns)
-            if rows is not None and rows.size == kept[0].size:
+            if rows is not None and _in_order(rows, kept[0]):
                 return kept[1]
             if rows is not None:
                 return kept[1].restricted(rows)
@@ -1064,6 +1064,12 @@ def _subset_rows(columns, subset):
     ):
         return None
     return order[found]
+
+
+def _in_order(rows, columns):
+    """Whether positions ``rows`` (from :func:`_subset_rows`) are all of
+    ``columns``, in their order."""
+    return np.array_equal(rows, np.arange(columns.size))
 
 
 def _quadratic_move(terms, restricted, W_ws, b, tol, mapping_tol=0.0):
