@@ -27,15 +27,19 @@ from ._groups import group_membership
 _BISECTIONS = 64
 
 
-def _free_block(base, free, size):
-    """``base`` on the free coordinates (a copy), or zeros without a base."""
+def _free_block(base, free, size, ridge):
+    """``base`` on the free coordinates (a copy; zeros without a base), with
+    ``ridge`` (a scalar or one per coordinate) added to its diagonal."""
     if base is None:
-        return np.zeros((size, size))
-    if size == base.shape[0]:
-        return base.copy()
-    index = np.flatnonzero(free.ravel())
-    # Two takes: cheaper than base[np.ix_(index, index)].
-    return base.take(index, axis=0).take(index, axis=1)
+        block = np.zeros((size, size))
+    elif size == base.shape[0]:
+        block = base.copy()
+    else:
+        index = np.flatnonzero(free.ravel())
+        # Two takes: cheaper than base[np.ix_(index, index)].
+        block = base.take(index, axis=0).take(index, axis=1)
+    block[np.diag_indices(size)] += ridge
+    return block
 
 
 class Penalty(abc.ABC):
@@ -390,8 +394,7 @@ class GroupL2(Penalty):
             gradient += (scale[:, None] * u).ravel()
             if not system:
                 return free, gradient, None
-            hessian = _free_block(base, free, size)
-            hessian[np.diag_indices(size)] += ridge
+            hessian = _free_block(base, free, size, ridge)
             blocks = (scale / norms[ids])[:, None, None] * (
                 np.eye(width) - u[:, :, None] * u[:, None, :]
             )
@@ -403,8 +406,7 @@ class GroupL2(Penalty):
         gradient += scale * u
         if not system:
             return free, gradient, None
-        hessian = _free_block(base, free, size)
-        hessian[np.diag_indices(size)] += ridge
+        hessian = _free_block(base, free, size, ridge)
         _add_group_curvature(hessian, owner, u, scale / norms[owner])
         return free, gradient, hessian
 
@@ -638,8 +640,7 @@ class L1L2(Penalty):
         gradient = c * np.sign(values) + ridge * values
         if not system:
             return free, gradient, None
-        hessian = _free_block(base, free, values.size)
-        hessian[np.diag_indices(values.size)] += ridge
+        hessian = _free_block(base, free, values.size, ridge)
         return free, gradient, hessian
 
     def reversed(self, W, V):

@@ -11,12 +11,12 @@ from sklearn_l2x._solvers.gram import RowPairs
 from sklearn_l2x._solvers.prox_newton import (
     _CHOLESKY_SIZE,
     _active_set_newton,
+    _factor_and_solve,
     _fista,
     _hessian,
     _linear_predictor,
     _quadratic_prox,
     _ReducedModel,
-    _solve_spd,
     _subset_rows,
     _working_design,
     _WorkingSet,
@@ -309,12 +309,12 @@ def test_spd_solve_matches_lu_and_refuses_indefinite_systems():
         A = rng.normal(size=(2 * size, size))
         system = A.T @ A
         rhs = rng.normal(size=size)
-        assert_allclose(_solve_spd(system, rhs), np.linalg.solve(system, rhs))
+        assert_allclose(_factor_and_solve(system, rhs)[0], np.linalg.solve(system, rhs))
     # The Cholesky path refuses a system that is not positive definite (the
     # solver then falls back to FISTA).
     indefinite = system - 2 * np.linalg.eigvalsh(system)[-1] * np.eye(size)
     with pytest.raises(np.linalg.LinAlgError):
-        _solve_spd(indefinite, rhs)
+        _factor_and_solve(indefinite, rhs)
 
 
 @pytest.mark.parametrize("K", [2, 3, 12])

@@ -112,21 +112,16 @@ def _pinv(M):
 _CHOLESKY_SIZE = 128  # from this size on, Cholesky beats numpy's LU solve
 
 
-def _solve_spd(system, rhs):
-    """``system⁻¹ rhs`` for a symmetric positive definite ``system``.
+def _factor_and_solve(system, rhs):
+    """``(system⁻¹ rhs, Cholesky factor)`` for a symmetric positive definite ``system``.
 
     Called on one BLAS thread (inside :meth:`ProxNewton.run`). Large systems
     are factored by SciPy's Cholesky (LAPACK ``potrf``; on one thread it took
     half the time of ``np.linalg.cholesky`` at m = 466, and half the flops of
-    LU). Small ones, where call overhead dominates, use ``np.linalg.solve``.
+    LU). Small ones, where call overhead dominates, use ``np.linalg.solve``
+    and have no factor to keep (None).
     Raises ``LinAlgError`` when the system is not positive definite.
     """
-    return _factor_and_solve(system, rhs)[0]
-
-
-def _factor_and_solve(system, rhs):
-    """``(system⁻¹ rhs, Cholesky factor)`` as :func:`_solve_spd` computes it;
-    the factor is None for small systems (solved by LU, not kept)."""
     if system.shape[0] < _CHOLESKY_SIZE:
         return np.linalg.solve(system, rhs), None
     factor = cho_factor(system, lower=True, check_finite=False)
