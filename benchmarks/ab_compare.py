@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 import _timing  # noqa: E402
 from bench_elastic_net import make_regression_problem  # noqa: E402
 from bench_group_logistic import make_problem  # noqa: E402
+from bench_group_regression import make_problem as make_group_regression  # noqa: E402
 
 
 def _grid_of(estimator, size):
@@ -78,6 +79,23 @@ def cases(pkg):
                 ),
             )
         )
+    Xg, yg, gg = make_group_regression()
+    top = pkg.lam_max(Xg, yg, loss="squared", groups=gg)
+    out.append(
+        (
+            "group regression fit 1000x5000",
+            lambda: pkg.GroupL2Regression(gg, lam=0.1 * top, tol=1e-8).fit(Xg, yg),
+        )
+    )
+    grid = np.geomspace(top, 0.1 * top, 50)
+    out.append(
+        (
+            "group regression path 1000x5000 (50)",
+            lambda: pkg.group_l2_regression_path(
+                Xg, yg, groups=gg, lams=grid, tol=1e-8
+            ),
+        )
+    )
     X, y, groups = make_problem("multinomial_1000x500")
     out.append(
         (

@@ -113,6 +113,16 @@ class Penalty(abc.ABC):
         """Largest t <= 1 with ``Ω*(−t·G)`` finite, G a loss gradient (1 when ρ > 0)."""
 
     @abc.abstractmethod
+    def dual_room(self, gradient):
+        """Per unit, how far G_u may move (in Frobenius norm) and stay inside
+        the unit's dual set ``{N°(excess(G_u)) <= r_u}`` (<= 0: not inside).
+
+        A lower bound: moved by less than it, the unit stays dual-feasible for
+        every scaling t <= 1, its share of ``−Ω*`` stays zero and, at W_u = 0,
+        it does not violate optimality.
+        """
+
+    @abc.abstractmethod
     def dual_term(self, gradient):
         """``−Ω*(−G)`` for a loss gradient G where it is finite.
 
@@ -477,6 +487,11 @@ class GroupL2(Penalty):
             low, high = (middle, high) if feasible(middle) else (low, middle)
         return low
 
+    def dual_room(self, gradient):
+        """``r_g − ‖excess(∇_g, c)‖``: the excess (soft-thresholding, and the
+        orthant's projection when positive) moves no more than ∇_g does."""
+        return self._radius - self._beyond(gradient, self._threshold)
+
     def dual_term(self, gradient):
         """−Σ_g (‖excess(∇_g, c)‖ − r_g)₊²/(2ρ) for ρ > 0 (0 when ρ = 0).
 
@@ -671,6 +686,11 @@ class L1L2(Penalty):
             return 0.0
         worst = float((magnitude[c > 0] / c[c > 0]).max(initial=0.0))
         return 1.0 if worst <= 1.0 else 1.0 / worst
+
+    def dual_room(self, gradient):
+        """``min_k (λαf_j − m(∇_jk))``: each entry moves no more than the row."""
+        threshold = np.broadcast_to(self._by_row(self.group_strength), gradient.shape)
+        return (threshold - self._magnitude(gradient)).min(axis=1, initial=np.inf)
 
     def dual_term(self, gradient):
         """−Σ_jk (m(∇_jk) − λαf_j)₊²/(2ρf_j) for ρ > 0 (0 when ρ = 0)."""

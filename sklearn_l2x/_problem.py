@@ -32,6 +32,7 @@ from ._solvers.enet_cd import (
     whole_gram_fits,
 )
 from ._solvers.gram import RowPairs, gram_cache_for
+from ._solvers.pass_bounds import PassBounds
 from ._solvers.prox_newton import solve
 from ._solvers.spectral import CentredDesign
 from ._validation import warn_not_converged
@@ -150,6 +151,8 @@ class PenalisedProblem:
         W, b = self.start()
         coefs, intercepts, infos = [], [], []
         gradient = None
+        # The certificates' passes over X, bounded from one point to the next.
+        bounds = PassBounds.of(self.X, self.penalty) if len(lams) > 1 else None
         for k, lam in enumerate(lams):
             start = W
             if k >= 2 and lams[k - 1] != lams[k - 2] and lam > 0:
@@ -163,6 +166,7 @@ class PenalisedProblem:
                 chord=True,
                 polish=False,
                 gradient_hint=gradient,
+                pass_bounds=bounds,
             )
             gradient = info.pop("gradient", None)
             coefs.append(W.T.copy())

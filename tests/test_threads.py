@@ -43,3 +43,20 @@ def test_transposed_product_is_the_same_on_the_pool_and_serially(order, n_output
         assert result.shape == (450,) + R.shape[1:]
         np.testing.assert_array_equal(result, results[0])
     np.testing.assert_allclose(results[0], X.T @ R, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_outputs", [None, 1, 3])
+@pytest.mark.parametrize("spread", ["runs", "scattered"])
+def test_transposed_product_of_some_columns_is_their_product(n_outputs, spread):
+    rng = np.random.default_rng(1)
+    X = np.asfortranarray(rng.normal(size=(300, 400)))
+    R = rng.normal(size=300 if n_outputs is None else (300, n_outputs))
+    if spread == "runs":  # runs of consecutive columns: sliced
+        rows = np.concatenate(
+            [np.arange(10, 30), np.arange(31, 32), np.arange(200, 260)]
+        )
+    else:  # single columns: gathered
+        rows = np.sort(rng.choice(400, 50, replace=False))
+    result = transposed_product(X, R, rows)
+    assert result.shape == (rows.size,) + R.shape[1:]
+    np.testing.assert_allclose(result, X[:, rows].T @ R, rtol=1e-12, atol=1e-12)

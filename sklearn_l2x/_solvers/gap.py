@@ -60,21 +60,28 @@ def optimal_intercept(loss, eta_without_intercept, intercept, fit_intercept):
     return b
 
 
-def duality_gap(X, loss, penalty, W, eta, fit_intercept):
+def duality_gap(X, loss, penalty, W, eta, fit_intercept, bounds=None):
     """Primal value, dual value and their gap at (W, b) with η = XW + b.
 
     The intercept in ``eta`` must already be optimal (``optimal_intercept``).
+    With ``bounds`` (a :class:`~sklearn_l2x._solvers.pass_bounds.PassBounds`
+    of X) ``XᵀR`` is formed only on the units a bound cannot clear (not when
+    the penalty leaves rows free: their dual projection needs all of it).
 
     Returns
     -------
     primal, dual, gap : float
     gradient : ndarray of shape (p, K)
-        ``XᵀR``, the loss gradient in W at the point (reused by the solver).
+        ``XᵀR``, the loss gradient in W at the point (reused by the solver);
+        with ``bounds``, rows of cleared units are earlier ones.
     """
     residual = loss.dual_residual(eta, fit_intercept)
-    gradient = transposed_product(X, residual)
-    U, G = residual, gradient
     free = penalty.unpenalised_rows()
+    if bounds is None or free.any():
+        gradient = transposed_product(X, residual)
+    else:
+        gradient = bounds.product(residual, penalty, W)
+    U, G = residual, gradient
     if free.any():
         U, G = _dual_on_free_rows(
             X, loss, penalty, W, free, (residual, gradient), fit_intercept

@@ -733,9 +733,11 @@ class ProxNewton:
         polish,
         gram_cache=None,
         row_pairs=None,
+        pass_bounds=None,
     ):
         self.X, self.loss, self.penalty = X, loss, penalty
         self.gram_cache, self.row_pairs = gram_cache, row_pairs
+        self.pass_bounds = pass_bounds
         self.fit_intercept = fit_intercept
         self.max_iter, self.verbose = max_iter, verbose
         self.chord, self.polish = chord, polish
@@ -828,7 +830,13 @@ class ProxNewton:
         b = optimal_intercept(self.loss, eta_w, b, self.fit_intercept)
         eta = eta_w + b
         primal, dual, gap, gradient = duality_gap(
-            self.X, self.loss, self.penalty, W, eta, self.fit_intercept
+            self.X,
+            self.loss,
+            self.penalty,
+            W,
+            eta,
+            self.fit_intercept,
+            self.pass_bounds,
         )
         if self.verbose:
             print(
@@ -1123,6 +1131,7 @@ def solve(
     gradient_hint=None,
     gram_cache=None,
     row_pairs=None,
+    pass_bounds=None,
 ):
     """Minimise ``loss(XW + b) + penalty(W)`` to a relative duality gap ``tol``.
 
@@ -1162,6 +1171,12 @@ def solve(
         (:class:`~sklearn_l2x._solvers.gram.RowPairs`, made for this X and
         ``fit_intercept``): a working set's Hessian comes from it when that
         is cheaper than a product over the working set's columns.
+    pass_bounds : PassBounds, optional
+        Made for this X and the penalty's units
+        (:class:`~sklearn_l2x._solvers.pass_bounds.PassBounds`): the
+        certificates form ``XᵀR`` only where its bounds do not clear a unit
+        (shared along a path). The returned gradient then holds earlier rows
+        on the cleared units.
 
     Returns
     -------
@@ -1184,5 +1199,6 @@ def solve(
         polish=polish,
         gram_cache=gram_cache,
         row_pairs=row_pairs,
+        pass_bounds=pass_bounds,
     )
     return solver.run(W, b, gradient_hint)

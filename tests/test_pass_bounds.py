@@ -1,0 +1,146 @@
+"""Certificates whose ``XᵀR`` is formed only where bounds do not clear a unit."""
+
+import numpy as np
+import pytest
+
+from sklearn_l2x._groups import resolve_groups
+from sklearn_l2x._losses import SquaredError, make_logistic_loss
+from sklearn_l2x._penalties import L1L2, GroupL2
+from sklearn_l2x._problem import PenalisedProblem
+from sklearn_l2x._solvers import pass_bounds
+from sklearn_l2x._solvers.gap import duality_gap
+from sklearn_l2x._solvers.pass_bounds import PassBounds
+
+
+def _design(n=200, p=1100, seed=0, shared=0.5):
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 5))
+    X = latent @ rng.normal(size=(5, p)) * shared + rng.normal(size=(n, p))
+    w = np.zeros(p)
+    w[:30] = rng.normal(size=30)
+    return np.asfortranarray(X), X @ w + rng.normal(size=n), rng
+
+
+def _penalty(kind, p):
+    if kind == "elastic net":
+        return L1L2(p, 0.0, 0.8)
+    groups, _ = resolve_groups(np.arange(p) // 10, p)
+    weights = np.sqrt([len(g) for g in groups])
+    l1_ratio = 0.3 if kind == "sparse group" else 0.0
+    ratio = 0.9 if kind == "group with ridge" else 1.0
+    return GroupL2(groups, weights, 0.0, ratio, l1_ratio)
+
+
+KINDS = ["group", "sparse group", "group with ridge", "elastic net"]
+
+
+@pytest.fixture(autouse=True)
+def _small_x_counts(monkeypatch):
+    # The test designs are small: keep the bounds on for them.
+    monkeypatch.setattr(pass_bounds, "_SMALL_X", 0)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_bounded_certificates_equal_full_ones_along_a_path(kind):
+    """At every point of a path (the bounds' own solutions and λ), the gap
+    with the bounds' rows is the gap with all of XᵀR: the cleared units are
+    dual-feasible and violate nothing, so they change neither."""
+    X, y, _ = _design()
+    penalty = _penalty(kind, X.shape[1])
+    problem = PenalisedProblem(
+        X, SquaredError(y[:, None], np.ones(len(y))), penalty, True
+    )
+    lams = np.geomspace(problem.lam_max(), 0.2 * problem.lam_max(), 12)
+    path = problem.path(lams, tol=1e-10, max_iter=100)
+    bounds = PassBounds.of(X, penalty)
+    formed = []
+    for lam, coef, intercept in zip(lams, path.coefs, path.intercepts, strict=True):
+        penalty.lam = lam
+        W = coef.T
+        eta = X @ W + intercept
+        bounded = duality_gap(X, problem.loss, penalty, W, eta, True, bounds)
+        full = duality_gap(X, problem.loss, penalty, W, eta, True)
+        np.testing.assert_allclose(bounded[:3], full[:3], rtol=1e-9, atol=1e-12)
+        exact = np.isclose(bounded[3], full[3], rtol=1e-9, atol=1e-12).all(axis=1)
+        formed.append(exact.mean())
+        # Rows kept from earlier residuals are only those of cleared units.
+        kept = ~exact
+        assert not np.any(W[kept])
+        assert np.all(penalty.dual_room(full[3])[penalty.membership][kept] > 0)
+        np.testing.assert_array_equal(
+            penalty.kkt_violation(W, bounded[3]) > 1e-9,
+            penalty.kkt_violation(W, full[3]) > 1e-9,
+        )
+    # The bounds did clear units (the point of them).
+    assert min(formed[1:]) < 1.0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_bounds_never_clear_a_unit_that_became_infeasible(kind):
+    """The residual moves along a unit's top singular direction, where its
+    gradient moves by exactly ``‖X_u‖₂·‖ΔR‖`` (the bound is tight): the unit
+    is formed again at the step that takes it out of the dual set, never
+    kept; so is every non-zero unit."""
+    X, _, rng = _design(seed=3, shared=0.0)
+    penalty = _penalty(kind, X.shape[1])
+    columns = np.flatnonzero(penalty.membership == 0)
+    left, singular, _ = np.linalg.svd(X[:, columns], full_matrices=False)
+    top = left[:, :1]
+    R = 0.1 * rng.normal(size=(X.shape[0], 1))
+    R -= left @ (left.T @ R)  # the unit's gradient is zero...
+    R += 10.0 * top  # ...but along its top right singular vector
+    penalty.lam = 1.0
+    radius = penalty.dual_room(np.zeros((X.shape[1], 1)))
+    measure = radius - penalty.dual_room(X.T @ R)
+    # Unit 0 starts 5 % inside its dual set; the others stay far inside.
+    penalty.lam = 1.05 * measure[0] / radius[0]
+    penalty.lam = max(penalty.lam, 1.5 * np.max(measure[1:] / radius[1:]))
+    bounds = PassBounds.of(X, penalty)
+    W = np.zeros((X.shape[1], 1))
+    W[penalty.membership == 7] = 1.0  # a non-zero unit, deep inside
+    states = []
+    for _ in range(8):
+        G = bounds.product(R, penalty, W)
+        truth = X.T @ R
+        kept = ~np.isclose(G, truth, rtol=1e-10, atol=1e-12).all(axis=1)
+        outside = penalty.dual_room(truth)[penalty.membership] <= 0
+        assert not np.any(kept & outside)
+        assert not np.any(kept & (W[:, 0] != 0))
+        states.append((kept[columns[0]], outside[columns[0]]))
+        R = R + 0.2 * top  # 2 % of the way each step
+    if kind != "sparse group":  # there the ℓ1 threshold makes the bound loose
+        assert (True, False) in states  # unit 0 was cleared while inside
+        assert states[-1][1]  # and has left the dual set
+
+
+def test_groups_in_any_order_have_their_spectral_norms():
+    X, _, rng = _design(n=100, p=60)
+    membership = rng.permutation(np.arange(60) // 6)
+    membership[:3] = 10  # one unit of three columns, one of a single column
+    membership[3] = 11
+    bounds = PassBounds(X, membership)
+    for unit in range(12):
+        columns = X[:, membership == unit]
+        expected = np.linalg.norm(columns, 2)
+        assert expected <= bounds.norms[unit] <= expected * (1 + 1e-7)
+
+
+def test_logistic_path_with_bounds_matches_one_without(monkeypatch):
+    rng = np.random.default_rng(5)
+    X = np.asfortranarray(rng.normal(size=(300, 400)))
+    y = (X[:, :20].sum(axis=1) + rng.normal(size=300) > 0).astype(float)
+    groups, _ = resolve_groups(np.arange(400) // 8, 400)
+    weights = np.sqrt([len(g) for g in groups])
+
+    def run():
+        penalty = GroupL2(groups, weights, 0.0, 1.0)
+        loss = make_logistic_loss(y[:, None], np.ones(300))
+        problem = PenalisedProblem(X, loss, penalty, True)
+        lams = np.geomspace(problem.lam_max(), 0.1 * problem.lam_max(), 10)
+        return problem.path(lams, tol=1e-10, max_iter=100)
+
+    bounded = run()
+    monkeypatch.setattr(pass_bounds, "_SMALL_X", np.inf)
+    full = run()
+    np.testing.assert_allclose(bounded.coefs, full.coefs, rtol=1e-5, atol=1e-7)
+    assert np.all(bounded.gaps <= 1e-10)
