@@ -179,6 +179,11 @@ class SquaredError(Loss):
             return np.zeros(self.n_outputs)
         return self.scaled_sw[:, 0] @ self.Y
 
+    def exact_intercept(self, eta_without_intercept):
+        """The intercept minimising the loss at ``η₀ + b``: the weighted mean
+        of ``Y − η₀`` (closed form; no Newton steps needed)."""
+        return self.scaled_sw[:, 0] @ (self.Y - eta_without_intercept)
+
     def dual_residual(self, eta, fit_intercept):
         difference = eta - self.Y
         if fit_intercept:

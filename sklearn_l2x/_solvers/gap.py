@@ -23,9 +23,13 @@ from .threads import transposed_product
 
 
 def optimal_intercept(loss, eta_without_intercept, intercept, fit_intercept):
-    """The intercept minimising ``loss(η₀ + b)`` (Newton with backtracking)."""
+    """The intercept minimising ``loss(η₀ + b)``: in closed form where the
+    loss has one (``exact_intercept``), else by Newton with backtracking."""
     if not fit_intercept:
         return np.zeros(loss.n_outputs)
+    exact = getattr(loss, "exact_intercept", None)
+    if exact is not None:
+        return exact(eta_without_intercept)
     b = np.array(intercept, dtype=np.float64)
     value = loss.value(eta_without_intercept + b)
     for _ in range(100):

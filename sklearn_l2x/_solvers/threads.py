@@ -129,6 +129,24 @@ def _runs(rows):
     return rows[starts], rows[ends - 1] + 1, starts
 
 
+def sliced_product(X, W, rows):
+    """``X[:, rows] @ W[rows]`` (rows sorted) by slices of consecutive columns of
+    a dense Fortran-ordered X, no copy of them; None for other layouts or
+    short runs (there gathering the columns is cheaper)."""
+    if sp.issparse(X) or not X.flags.f_contiguous or rows.size == 0:
+        return None
+    first, end, _ = _runs(rows)
+    if first.size * _SHORT_RUN > rows.size:
+        return None
+    if W.ndim == 2 and W.shape[1] == 1:
+        # One column: matrix-vector products (cold columns: 0.29 against 0.35 ms).
+        return sliced_product(X, W[:, 0], rows)[:, None]
+    out = X[:, first[0] : end[0]].dot(W[first[0] : end[0]])
+    for start, stop in zip(first[1:], end[1:], strict=True):
+        out += X[:, start:stop].dot(W[start:stop])
+    return out
+
+
 def _multiply_runs(X, R, runs, out):
     """``out[offset:] = X[:, first:end]ᵀ R`` for every run."""
     for first, end, offset in runs:
