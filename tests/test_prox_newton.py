@@ -494,3 +494,26 @@ def test_default_tolerance_solutions_agree_far_below_it(estimator, n_classes):
             np.abs(weighted.intercept_ - repeated.intercept_).max(),
         )
     assert worst <= 5e-9
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_gram_cache_blocks_are_the_weighted_gram_whatever_the_order_of_columns(order):
+    from sklearn_l2x._solvers.gram import GramCache
+
+    rng = np.random.default_rng(4)
+    X = np.asarray(rng.normal(size=(60, 80)), order=order)
+    weights = rng.uniform(0.5, 2.0, size=60)
+    Y = rng.normal(size=(60, 2))
+    cache = GramCache(X, weights, Y)
+    # Columns join in unsorted batches, runs and single columns mixed.
+    for columns in ([40, 41, 42, 3], [10, 11, 12, 13, 77, 5], [60, 61, 62, 0, 1]):
+        columns = np.array(columns)
+        cache.block(columns)
+    columns = np.array([77, 0, 41, 12, 3, 61, 5])
+    augmented = np.column_stack([X[:, columns], np.ones(60)])
+    np.testing.assert_allclose(
+        cache.block(columns), augmented.T @ (weights[:, None] * augmented), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        cache.linear(columns), augmented.T @ (weights[:, None] * Y), rtol=1e-12
+    )

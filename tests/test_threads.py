@@ -45,11 +45,12 @@ def test_transposed_product_is_the_same_on_the_pool_and_serially(order, n_output
     np.testing.assert_allclose(results[0], X.T @ R, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("n_outputs", [None, 1, 3])
 @pytest.mark.parametrize("spread", ["runs", "scattered"])
-def test_transposed_product_of_some_columns_is_their_product(n_outputs, spread):
+def test_transposed_product_of_some_columns_is_their_product(order, n_outputs, spread):
     rng = np.random.default_rng(1)
-    X = np.asfortranarray(rng.normal(size=(300, 400)))
+    X = np.asarray(rng.normal(size=(300, 400)), order=order)
     R = rng.normal(size=300 if n_outputs is None else (300, n_outputs))
     if spread == "runs":  # runs of consecutive columns: sliced
         rows = np.concatenate(

@@ -92,25 +92,18 @@ def transposed_product(X, R, rows=None):
     last times) is used, the other tried again every
     ``_REPROBE`` passes. Sparse and small X: one product.
 
-    With ``rows`` (sorted column indices of a dense Fortran-ordered X),
-    ``X[:, rows]ᵀ R``: the rows' runs of consecutive columns are multiplied
+    With ``rows`` (sorted column indices), ``X[:, rows]ᵀ R``; on a dense
+    Fortran-ordered X the rows' runs of consecutive columns are multiplied
     as slices of X (no copy), one after another (on the pool, two threads
     calling small products contend for the interpreter: 1.3 times slower);
-    short runs (fewer than ``_SHORT_RUN`` columns on average) are gathered
-    into one product instead.
+    short runs (fewer than ``_SHORT_RUN`` columns on average) and other
+    layouts are gathered into one product instead.
     """
     if R.ndim == 2 and R.shape[1] == 1:
         # One column: a matrix-vector product (BLAS's gemm is slower here).
         return transposed_product(X, R[:, 0], rows)[:, None]
-    if rows is not None and rows.size == 0:
-        return np.empty((0,) + R.shape[1:], dtype=np.result_type(X, R))
     if rows is not None:
-        runs = _runs(rows)
-        if runs[0].size * _SHORT_RUN > rows.size:
-            return np.asarray(X[:, rows].T @ R)
-        out = np.empty((rows.size,) + R.shape[1:], dtype=np.result_type(X, R))
-        _multiply_runs(X, R, zip(*runs, strict=True), out)
-        return out
+        return _columns_product(X, R, rows)
     if sp.issparse(X) or X.shape[0] * X.shape[1] < _SMALL_PASS:
         return np.asarray(X.T @ R)
     bounds = np.linspace(0, X.shape[1], _PASS_BLOCKS + 1).astype(int)
@@ -120,6 +113,18 @@ def transposed_product(X, R, rows=None):
 
 # Runs of consecutive columns shorter than this on average are gathered.
 _SHORT_RUN = 4
+
+
+def _columns_product(X, R, rows):
+    """``X[:, rows]ᵀ R`` (see :func:`transposed_product`)."""
+    if rows.size == 0:
+        return np.empty((0,) + R.shape[1:], dtype=np.result_type(X, R))
+    runs = None if sp.issparse(X) or not X.flags.f_contiguous else _runs(rows)
+    if runs is None or runs[0].size * _SHORT_RUN > rows.size:
+        return np.asarray(X[:, rows].T @ R)
+    out = np.empty((rows.size,) + R.shape[1:], dtype=np.result_type(X, R))
+    _multiply_runs(X, R, zip(*runs, strict=True), out)
+    return out
 
 
 def _runs(rows):
