@@ -21,12 +21,10 @@ all of X.
 import numpy as np
 import scipy.sparse as sp
 
-from .threads import transposed_product
+from .threads import cheaper_than_pass, transposed_product
 
 # Passes over fewer entries are cheap: bounds are not kept for them.
 _SMALL_X = 2**20
-# A certificate that needs more than this share of X's columns makes a pass.
-_PASS_SHARE = 0.5
 # Residuals kept as bases (a unit whose rows are older is formed again).
 _KEPT_RESIDUALS = 8
 # Units up to this many columns bound ‖X_u‖₂ by their Gram block's largest
@@ -72,14 +70,15 @@ class PassBounds:
     def product(self, R, penalty, W):
         """``XᵀR`` on every unit that a bound cannot clear, kept rows elsewhere.
 
-        Units where W is non-zero are always formed; a certificate needing
-        more than half of X's columns makes a whole pass.
+        Units where W is non-zero are always formed. Where their columns
+        would cost more than a pass (``threads.cheaper_than_pass``), a whole
+        pass is made.
         """
         if self.gradient is None or self.gradient.shape[1] != R.shape[1]:
             return self._pass(R)
         formed = self._needed(R, penalty, W)
         rows = np.flatnonzero(formed[self.membership])
-        if rows.size > _PASS_SHARE * self.X.shape[1]:
+        if not cheaper_than_pass(self.X, rows):
             return self._pass(R)
         self.gradient[rows] = transposed_product(self.X, R, rows)
         self._rebase(R, formed)
