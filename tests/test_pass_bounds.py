@@ -102,7 +102,8 @@ def test_bounds_never_clear_a_unit_that_became_infeasible(kind):
     for _ in range(8):
         G = bounds.product(R, penalty, W)
         truth = X.T @ R
-        kept = ~np.isclose(G, truth, rtol=1e-10, atol=1e-12).all(axis=1)
+        kept = _kept(bounds)
+        np.testing.assert_allclose(G[~kept], truth[~kept], rtol=1e-12, atol=1e-12)
         outside = penalty.dual_room(truth)[penalty.membership] <= 0
         assert not np.any(kept & outside)
         assert not np.any(kept & (W[:, 0] != 0))
@@ -111,6 +112,56 @@ def test_bounds_never_clear_a_unit_that_became_infeasible(kind):
     if kind != "sparse group":  # there the ℓ1 threshold makes the bound loose
         assert (True, False) in states  # unit 0 was cleared while inside
         assert states[-1][1]  # and has left the dual set
+
+
+def _kept(bounds):
+    """Rows the last product did not form."""
+    return ~bounds.formed[bounds.membership]
+
+
+@pytest.mark.parametrize("kind", ["group", "elastic net"])
+def test_extrapolated_bounds_never_clear_a_unit_that_left(kind):
+    """The residual moves fast along a direction that unit 0 does not see and
+    slowly, on a curve, along its top singular direction: extrapolating from
+    its last two rows predicts it to the curve's second difference, which the
+    bound covers exactly there (it is tight). The unit is cleared while
+    inside, and formed again when it leaves."""
+    X, _, rng = _design(seed=4, shared=0.0)
+    penalty = _penalty(kind, X.shape[1])
+    columns = np.flatnonzero(penalty.membership == 0)
+    left, _, _ = np.linalg.svd(X[:, columns], full_matrices=False)
+    top = left[:, :1]
+    other = rng.normal(size=(X.shape[0], 1))
+    other -= left @ (left.T @ other)
+    other *= 0.5 / np.linalg.norm(other)
+
+    def residual(t):
+        return t * other + (10.0 + 0.02 * t**2) * top
+
+    penalty.lam = 1.0
+    radius = penalty.dual_room(np.zeros((X.shape[1], 1)))[0]
+
+    def measure(t):
+        return radius - penalty.dual_room(X.T @ residual(t))[0]
+
+    # Unit 0 leaves at t = 5, where the extrapolation from t = 3, 4 still
+    # has it inside: only the bound on the curve's remainder forms it.
+    predicted = 2.0 * measure(4.0) - measure(3.0)
+    penalty.lam = 0.5 * (predicted + measure(5.0)) / radius
+    bounds = PassBounds.of(X, penalty)
+    states = []
+    for t in range(10):
+        R = residual(float(t))
+        W = np.zeros((X.shape[1], 1))
+        if t in (3, 4):  # non-zero: formed, so t = 5 extrapolates from 3, 4
+            W[columns] = 1.0
+        bounds.product(R, penalty, W)
+        kept, truth = _kept(bounds), X.T @ R
+        outside = penalty.dual_room(truth)[penalty.membership] <= 0
+        assert not np.any(kept & outside)
+        states.append((kept[columns[0]], outside[columns[0]]))
+    assert (True, False) in states  # cleared while inside
+    assert states[-1] == (False, True)  # formed once outside
 
 
 def test_groups_in_any_order_have_their_spectral_norms():

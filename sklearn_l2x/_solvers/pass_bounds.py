@@ -64,6 +64,7 @@ class PassBounds:
         self.residuals = []  # kept residuals, oldest first
         self.last = self.prev = None  # (p, K) rows, exact at their residuals
         self.base = self.prev_base = None  # per unit: index in residuals, or -1
+        self.formed = None  # the units the last product formed
 
     @classmethod
     def of(cls, X, penalty):
@@ -158,6 +159,7 @@ class PassBounds:
         exact = np.asarray(transposed_product(self.X, R, rows), dtype=np.float64)
         if rows is None:
             rows = slice(None)
+        self.formed = formed
         self.residuals.append(R.copy())
         self.prev[rows] = self.last[rows]
         self.prev_base[formed] = self.base[formed]
