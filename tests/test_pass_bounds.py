@@ -75,8 +75,9 @@ def test_bounded_certificates_equal_full_ones_along_a_path(kind):
     assert min(formed[1:]) < 1.0
 
 
+@pytest.mark.parametrize("n_outputs", [1, 2])
 @pytest.mark.parametrize("kind", KINDS)
-def test_bounds_never_clear_a_unit_that_became_infeasible(kind):
+def test_bounds_never_clear_a_unit_that_became_infeasible(kind, n_outputs):
     """The residual moves along a unit's top singular direction, where its
     gradient moves by exactly ``‖X_u‖₂·‖ΔR‖`` (the bound is tight): the unit
     is formed again at the step that takes it out of the dual set, never
@@ -85,18 +86,20 @@ def test_bounds_never_clear_a_unit_that_became_infeasible(kind):
     penalty = _penalty(kind, X.shape[1])
     columns = np.flatnonzero(penalty.membership == 0)
     left, singular, _ = np.linalg.svd(X[:, columns], full_matrices=False)
-    top = left[:, :1]
-    R = 0.1 * rng.normal(size=(X.shape[0], 1))
+    # With two outputs the residual moves in the second one only.
+    top = np.zeros((X.shape[0], n_outputs))
+    top[:, -1] = left[:, 0]
+    R = 0.1 * rng.normal(size=(X.shape[0], n_outputs))
     R -= left @ (left.T @ R)  # the unit's gradient is zero...
     R += 10.0 * top  # ...but along its top right singular vector
     penalty.lam = 1.0
-    radius = penalty.dual_room(np.zeros((X.shape[1], 1)))
+    radius = penalty.dual_room(np.zeros((X.shape[1], n_outputs)))
     measure = radius - penalty.dual_room(X.T @ R)
     # Unit 0 starts 5 % inside its dual set; the others stay far inside.
     penalty.lam = 1.05 * measure[0] / radius[0]
     penalty.lam = max(penalty.lam, 1.5 * np.max(measure[1:] / radius[1:]))
     bounds = PassBounds.of(X, penalty)
-    W = np.zeros((X.shape[1], 1))
+    W = np.zeros((X.shape[1], n_outputs))
     W[penalty.membership == 7] = 1.0  # a non-zero unit, deep inside
     states = []
     for _ in range(8):
@@ -106,7 +109,7 @@ def test_bounds_never_clear_a_unit_that_became_infeasible(kind):
         np.testing.assert_allclose(G[~kept], truth[~kept], rtol=1e-12, atol=1e-12)
         outside = penalty.dual_room(truth)[penalty.membership] <= 0
         assert not np.any(kept & outside)
-        assert not np.any(kept & (W[:, 0] != 0))
+        assert not np.any(kept & np.any(W != 0, axis=1))
         states.append((kept[columns[0]], outside[columns[0]]))
         R = R + 0.2 * top  # 2 % of the way each step
     if kind != "sparse group":  # there the ℓ1 threshold makes the bound loose
@@ -195,3 +198,32 @@ def test_logistic_path_with_bounds_matches_one_without(monkeypatch):
     full = run()
     np.testing.assert_allclose(bounded.coefs, full.coefs, rtol=1e-5, atol=1e-7)
     assert np.all(bounded.gaps <= 1e-10)
+
+
+def test_multi_task_and_multinomial_paths_with_bounds_match_ones_without(monkeypatch):
+    """K > 1 outputs: the bounds hold on the Frobenius norm of R − R_u."""
+    rng = np.random.default_rng(6)
+    X = np.asfortranarray(rng.normal(size=(300, 400)))
+    Y = X[:, :24] @ rng.normal(size=(24, 3)) + rng.normal(size=(300, 3))
+    classes = np.argmax(Y + rng.normal(size=Y.shape), axis=1)
+    onehot = np.eye(3)[classes]
+    groups, _ = resolve_groups(np.arange(400) // 8, 400)
+    weights = np.sqrt([len(g) for g in groups])
+
+    def run(loss):
+        penalty = GroupL2(groups, weights, 0.0, 1.0)
+        problem = PenalisedProblem(X, loss, penalty, True)
+        lams = np.geomspace(problem.lam_max(), 0.1 * problem.lam_max(), 10)
+        return problem.path(lams, tol=1e-10, max_iter=100)
+
+    losses = [
+        lambda: SquaredError(Y, np.ones(300)),
+        lambda: make_logistic_loss(onehot, np.ones(300)),
+    ]
+    for loss in losses:
+        monkeypatch.setattr(pass_bounds, "_SMALL_X", 0)
+        bounded = run(loss())
+        monkeypatch.setattr(pass_bounds, "_SMALL_X", np.inf)
+        full = run(loss())
+        np.testing.assert_allclose(bounded.coefs, full.coefs, rtol=1e-5, atol=1e-7)
+        assert np.all(bounded.gaps <= 1e-10)
