@@ -148,6 +148,12 @@ class PenalisedProblem:
         ``progress`` (a :class:`~sklearn_l2x._progress.PathProgress`) hears of
         every solved λ.
         """
+        if _fortran_pays(self.X, len(lams)):
+            # Columns are what a path reads (working sets, supports, the
+            # certificates' bounded products): Fortran order makes them
+            # contiguous. Copied once, as scikit-learn's coordinate descent does.
+            self.X = np.asfortranarray(self.X)
+            self._gram_cache = False  # made again on the copy
         W, b = self.start()
         coefs, intercepts, infos = [], [], []
         gradient = None
@@ -191,6 +197,24 @@ class PenalisedProblem:
         step = np.log(lam / last) / np.log(last / before)
         active = (self.penalty.group_norms(W) > 0)[self.penalty.membership]
         return np.where(active[:, None], W + step * (W - W_before), 0.0)
+
+
+# A path of at least this many points on a dense C-ordered X of at most this
+# many bytes works on a Fortran-ordered copy of it.
+_FORTRAN_POINTS = 5
+_FORTRAN_BYTES = 2**28
+
+
+def _fortran_pays(X, n_points):
+    """Whether a path copies X to Fortran order (see :meth:`PenalisedProblem.path`)."""
+    return (
+        isinstance(X, np.ndarray)
+        and not X.flags.f_contiguous
+        and X.ndim == 2
+        and min(X.shape) > 1
+        and n_points >= _FORTRAN_POINTS
+        and X.nbytes <= _FORTRAN_BYTES
+    )
 
 
 def logistic_problem(X, Y, sample_weight, penalty, fit_intercept):

@@ -227,3 +227,19 @@ def test_multi_task_and_multinomial_paths_with_bounds_match_ones_without(monkeyp
         full = run(loss())
         np.testing.assert_allclose(bounded.coefs, full.coefs, rtol=1e-5, atol=1e-7)
         assert np.all(bounded.gaps <= 1e-10)
+
+
+def test_a_path_on_c_ordered_x_works_on_a_fortran_copy():
+    X, y, _ = _design(n=150, p=300)
+    X_c = np.ascontiguousarray(X)
+    before = X_c.copy()
+    penalty = _penalty("group", X.shape[1])
+    loss = SquaredError(y[:, None], np.ones(len(y)))
+    problem = PenalisedProblem(X_c, loss, penalty, True)
+    lams = np.geomspace(problem.lam_max(), 0.2 * problem.lam_max(), 8)
+    path = problem.path(lams, tol=1e-10, max_iter=100)
+    assert problem.X.flags.f_contiguous  # the copy the path worked on
+    np.testing.assert_array_equal(X_c, before)  # the input is untouched
+    fortran = PenalisedProblem(X, loss, _penalty("group", X.shape[1]), True)
+    expected = fortran.path(lams, tol=1e-10, max_iter=100)
+    np.testing.assert_allclose(path.coefs, expected.coefs, rtol=1e-6, atol=1e-8)
