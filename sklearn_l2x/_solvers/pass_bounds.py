@@ -4,14 +4,15 @@ A duality gap needs ``G = XᵀR`` on every unit u of rows (a group, or one
 feature) only to keep the dual point feasible there, and the working set needs
 it to find the units that violate optimality. Between two certificates (the
 points of a path, the outer iterations of a fit) the residual moves, and a
-unit's rows of G by at most ``‖X_u‖₂·‖R − R₀‖_F`` (``X_u`` its columns, R₀ the
-residual at which its rows were last formed). A zero unit whose last rows lie
+unit's rows of G can be estimated from the rows formed earlier to within
+``‖X_u‖₂·‖e‖`` (``X_u`` its columns, e the part of the move the estimate does
+not account for; see :class:`PassBounds`). A zero unit whose estimate lies
 deeper inside the penalty's dual set than that
-(:meth:`~sklearn_l2x._penalties.Penalty.dual_room`) is still inside it: the
-dual point stays feasible there whatever t <= 1 scales it, Ω*'s term there is
-zero and the unit does not violate optimality. Its rows are kept as they were
-(they are not ``XᵀR`` any more, but every use of them gives what ``XᵀR`` would),
-and only the other units' columns are multiplied.
+(:meth:`~sklearn_l2x._penalties.Penalty.dual_room`) is inside it: the dual
+point stays feasible there whatever t <= 1 scales it, Ω*'s term there is zero
+and the unit does not violate optimality. The estimate serves for its rows
+(it is not ``XᵀR``, but every use of it gives what ``XᵀR`` would), and only
+the other units' columns are multiplied.
 
 Along a path, where the residual changes little from one λ to the next, that
 is a fraction of X's columns: the certificate's cost is no longer a pass over
