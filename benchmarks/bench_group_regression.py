@@ -21,12 +21,13 @@ adelie pins it to one core). Two timings per problem: one fit at
 λ = 0.1·λ_max, and the 50-point path λ_max → 0.1·λ_max (ours:
 ``group_l2_regression_path``; skglm: its estimator warm-started along the
 grid; adelie: its own path), judged at every point.
-``--repeat`` runs each timing that many times (best of, and the spread is
-printed); ``--busy`` adds a competing process that keeps one core busy.
+The contestants are timed in turns: one untimed call each, then ``--repeat``
+rounds (best of, and the spread is printed), so that the machine's drift hits
+all alike; ``--busy`` adds a competing process that keeps one core busy.
 """
 
 import argparse
-import time
+from functools import partial
 
 import _timing
 import numpy as np
@@ -137,19 +138,12 @@ def peer_variants(name, lams, top):
     ]
 
 
-def _spread(times):
-    return f"best {min(times):.3f} s, median {np.median(times):.3f} s"
-
-
-def _timed(repeat, func, *args):
-    times, result = [], None
-    for _ in range(repeat):
-        _timing.restore_affinity()
-        time.sleep(_timing.SETTLE)
-        start = time.perf_counter()
-        result = func(*args)
-        times.append(time.perf_counter() - start)
-    return times, result
+def _ours(X, y, groups, lams, tol):
+    """Our solutions on the grid ``lams`` (one point: a single fit)."""
+    if len(lams) > 1:
+        return run_ours_path(X, y, groups, lams, tol)
+    model = GroupL2Regression(groups, lam=lams[0], tol=tol).fit(X, y)
+    return [(model.coef_, model.intercept_)]
 
 
 def _excess(X, y, groups, lams, solutions, references):
@@ -160,32 +154,33 @@ def _excess(X, y, groups, lams, solutions, references):
 
 
 def compare(label, X, y, groups, lams, repeat, peers, top, tol=1e-8):
-    """Ours against each peer on the grid ``lams`` (one point: a single fit)."""
-    if len(lams) == 1:
-        model = GroupL2Regression(groups, lam=lams[0], tol=tol)
-        times, model = _timed(repeat, model.fit, X, y)
-        ours = [(model.coef_, model.intercept_)]
-    else:
-        times, ours = _timed(repeat, run_ours_path, X, y, groups, lams, tol)
+    """Ours against each peer on the grid ``lams``, timed in turns
+    (``_timing.interleaved_runs``: one untimed call each, then ``repeat``
+    rounds), so that the machine's drift hits every contestant alike."""
+    contestants = {"sklearn_l2x": partial(_ours, X, y, groups, lams, tol)}
+    for name, runner in (v for peer in peers for v in peer_variants(peer, lams, top)):
+        contestants[name] = partial(runner, X, y, groups, lams, tol)
+    runs = _timing.interleaved_runs(contestants, repeat)
+    times, ours = runs.pop("sklearn_l2x")
     references = [
         objective(X, y, c, b, lam, groups)
         for lam, (c, b) in zip(lams, ours, strict=True)
     ]
-    print(f"  {label}: sklearn_l2x {_spread(times)}")
+    print(f"  {label}: sklearn_l2x {_timing.spread(times)}")
     fastest = None
-    for name, runner in (v for peer in peers for v in peer_variants(peer, lams, top)):
-        try:
-            peer_times, solutions = _timed(repeat, runner, X, y, groups, lams, tol)
-        except ImportError:
+    for name, run in runs.items():
+        if isinstance(run, ImportError):
             print(f"    {name:<20} not installed")
             continue
-        except Exception as error:  # a peer that cannot run this problem
-            print(f"    {name:<20} failed: {type(error).__name__}: {error}")
+        if isinstance(run, Exception):  # a peer that cannot run this problem
+            print(f"    {name:<20} failed: {type(run).__name__}: {run}")
             continue
+        peer_times, solutions = run
         excess = _excess(X, y, groups, lams, solutions, references)
-        ratio = min(times) / min(peer_times)
         print(
-            f"    {name:<20} {_spread(peer_times)}   ratio {ratio:5.2f}   "
+            f"    {name:<20} {_timing.spread(peer_times)}   ratio "
+            f"{min(times) / min(peer_times):5.2f} (medians "
+            f"{np.median(times) / np.median(peer_times):.2f})   "
             f"worst excess objective {excess:+.1e}"
         )
         if excess <= SAME_OBJECTIVE and (
@@ -201,7 +196,7 @@ def compare(label, X, y, groups, lams, repeat, peers, top, tol=1e-8):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     _timing.add_busy_option(parser)
     parser.add_argument("--peers", nargs="*", default=list(PEERS), choices=list(PEERS))
     _timing.add_settle_option(parser)
