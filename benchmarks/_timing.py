@@ -12,6 +12,8 @@ import multiprocessing
 import os
 import time
 
+import numpy as np
+
 SETTLE = 0.3
 # ``import adelie`` sets OMP_PROC_BIND and pins the whole process to one core:
 # every timed call first restores the affinity the process started with (this
@@ -122,3 +124,29 @@ def start_busy(args):
     stop = multiprocessing.Event()
     multiprocessing.Process(target=_spin, args=(stop,), daemon=True).start()
     return " (one busy core alongside)"
+
+
+class Calibrated:
+    """The fastest run of each side (ours: labels starting "sklearn_l2x"; the
+    peers) that stopped within ``limit`` of the reference objective."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.fastest = {"ours": None, "peer": None}
+
+    def add(self, label, times, excess):
+        side = "ours" if label.startswith("sklearn_l2x") else "peer"
+        best = self.fastest[side]
+        if excess <= self.limit and (best is None or min(times) < min(best[1])):
+            self.fastest[side] = (label, times)
+
+    def report(self, indent):
+        """Print the ratio of the two sides' fastest runs (bests and medians)."""
+        if self.fastest["ours"] is None or self.fastest["peer"] is None:
+            return
+        (ours, ours_times), (peer, peer_times) = self.fastest.values()
+        print(
+            f"{indent}at the reference objective: {ours} against {peer}, ratio "
+            f"{min(ours_times) / min(peer_times):.2f} (medians "
+            f"{np.median(ours_times) / np.median(peer_times):.2f}; target ≤ 1.0)"
+        )

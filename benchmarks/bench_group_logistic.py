@@ -228,7 +228,7 @@ def compare(X, y, groups, lam, repeat, peers):
     for label, runner in (v for name in peers for v in peer_variants(name)):
         contestants[label] = partial(runner, X, y, groups, lam, 1e-8)
     runs = _timing.interleaved_runs(contestants, repeat)
-    fastest = {"ours": None, "peer": None}
+    fastest = _timing.Calibrated(SAME_OBJECTIVE)
     for label, run in runs.items():
         if isinstance(run, ImportError):
             print(f"  {label:<20} not installed")
@@ -239,18 +239,8 @@ def compare(X, y, groups, lam, repeat, peers):
         times, (coef, intercept) = run
         excess = (objective(X, y, coef, intercept, lam, groups) - best) / abs(best)
         print(f"  {label:<20} {_timing.spread(times)}   excess objective {excess:+.1e}")
-        side = "ours" if label.startswith("sklearn_l2x") else "peer"
-        if excess <= SAME_OBJECTIVE and (
-            fastest[side] is None or min(times) < min(fastest[side][1])
-        ):
-            fastest[side] = (label, times)
-    if fastest["ours"] is not None and fastest["peer"] is not None:
-        (ours, ours_times), (peer, peer_times) = fastest["ours"], fastest["peer"]
-        print(
-            f"  at the reference objective: {ours} against {peer}, ratio "
-            f"{min(ours_times) / min(peer_times):.2f} (medians "
-            f"{np.median(ours_times) / np.median(peer_times):.2f}; target ≤ 1.0)"
-        )
+        fastest.add(label, times, excess)
+    fastest.report("  ")
     return runs[f"sklearn_l2x tol={1e-8:g}"][0]
 
 

@@ -180,7 +180,7 @@ def compare(label, X, y, groups, lams, repeat, peers, top):
         contestants[name] = partial(runner, X, y, groups, lams, 1e-8)
     runs = _timing.interleaved_runs(contestants, repeat)
     print(f"  {label}:")
-    fastest = {"ours": None, "peer": None}
+    fastest = _timing.Calibrated(SAME_OBJECTIVE)
     for name, run in runs.items():
         if isinstance(run, ImportError):
             print(f"    {name:<22} not installed")
@@ -194,18 +194,8 @@ def compare(label, X, y, groups, lams, repeat, peers, top):
             f"    {name:<22} {_timing.spread(times)}   "
             f"worst excess objective {excess:+.1e}"
         )
-        side = "ours" if name.startswith("sklearn_l2x") else "peer"
-        if excess <= SAME_OBJECTIVE and (
-            fastest[side] is None or min(times) < min(fastest[side][1])
-        ):
-            fastest[side] = (name, times)
-    if fastest["ours"] is not None and fastest["peer"] is not None:
-        (ours, ours_times), (peer, peer_times) = fastest["ours"], fastest["peer"]
-        print(
-            f"    at the reference objective: {ours} against {peer}, ratio "
-            f"{min(ours_times) / min(peer_times):.2f} (medians "
-            f"{np.median(ours_times) / np.median(peer_times):.2f}; target ≤ 1.0)"
-        )
+        fastest.add(name, times, excess)
+    fastest.report("    ")
 
 
 def main():
