@@ -89,8 +89,8 @@ def transposed_product(X, R, rows=None):
 
     The first passes of each shape of X alternate between running the blocks
     on the pool and one after another; then the faster (by the best of its
-    last times) is used, the other tried again every
-    ``_REPROBE`` passes. Sparse and small X: one product.
+    last times) is used, the other tried again every ``_REPROBE`` passes.
+    Sparse and small X: one product.
 
     With ``rows`` (sorted column indices), ``X[:, rows]ᵀ R``; on a dense
     Fortran-ordered X the rows' runs of consecutive columns are multiplied
@@ -106,9 +106,7 @@ def transposed_product(X, R, rows=None):
         return _columns_product(X, R, rows)
     if sp.issparse(X) or X.shape[0] * X.shape[1] < _SMALL_PASS:
         return np.asarray(X.T @ R)
-    bounds = np.linspace(0, X.shape[1], _PASS_BLOCKS + 1).astype(int)
-    blocks = [[(bounds[k], bounds[k + 1], bounds[k])] for k in range(_PASS_BLOCKS)]
-    return _blocked_product(X, R, blocks, X.shape[1])
+    return _blocked_product(X, R)
 
 
 # Runs of consecutive columns shorter than this on average are gathered.
@@ -126,8 +124,7 @@ def cheaper_than_pass(X, rows):
     """
     if rows.size == 0:
         return True
-    sliced = not sp.issparse(X) and X.flags.f_contiguous
-    sliced = sliced and _runs(rows)[0].size * _SHORT_RUN <= rows.size
+    sliced = _sliceable_runs(X, rows) is not None
     share = rows.size / X.shape[1]
     return share <= (_SLICED_SHARE if sliced else _GATHERED_SHARE)
 
@@ -137,37 +134,43 @@ _SLICED_SHARE = 0.5
 _GATHERED_SHARE = 0.1
 
 
+def _sliceable_runs(X, rows):
+    """(first column, end column, first output row) of each run of consecutive
+    columns in ``rows`` (sorted), where slicing them beats gathering: a dense
+    Fortran-ordered X and runs of ``_SHORT_RUN`` columns or more on average;
+    else None."""
+    if sp.issparse(X) or not X.flags.f_contiguous or rows.size == 0:
+        return None
+    starts = np.flatnonzero(np.r_[True, np.diff(rows) != 1])
+    if starts.size * _SHORT_RUN > rows.size:
+        return None
+    ends = np.r_[starts[1:], rows.size]
+    return rows[starts], rows[ends - 1] + 1, starts
+
+
 def _columns_product(X, R, rows):
     """``X[:, rows]ᵀ R`` (see :func:`transposed_product`)."""
     if rows.size == 0:
         return np.empty((0,) + R.shape[1:], dtype=np.result_type(X, R))
-    runs = None if sp.issparse(X) or not X.flags.f_contiguous else _runs(rows)
-    if runs is None or runs[0].size * _SHORT_RUN > rows.size:
+    runs = _sliceable_runs(X, rows)
+    if runs is None:
         return np.asarray(X[:, rows].T @ R)
     out = np.empty((rows.size,) + R.shape[1:], dtype=np.result_type(X, R))
     _multiply_runs(X, R, zip(*runs, strict=True), out)
     return out
 
 
-def _runs(rows):
-    """(first column, end column, first output row) of each run of ``rows``."""
-    starts = np.flatnonzero(np.r_[True, np.diff(rows) != 1])
-    ends = np.r_[starts[1:], rows.size]
-    return rows[starts], rows[ends - 1] + 1, starts
-
-
 def sliced_product(X, W, rows):
     """``X[:, rows] @ W[rows]`` (rows sorted) by slices of consecutive columns of
     a dense Fortran-ordered X, no copy of them; None for other layouts or
     short runs (there gathering the columns is cheaper)."""
-    if sp.issparse(X) or not X.flags.f_contiguous or rows.size == 0:
-        return None
-    first, end, _ = _runs(rows)
-    if first.size * _SHORT_RUN > rows.size:
+    runs = _sliceable_runs(X, rows)
+    if runs is None:
         return None
     if W.ndim == 2 and W.shape[1] == 1:
         # One column: matrix-vector products (cold columns: 0.29 against 0.35 ms).
         return sliced_product(X, W[:, 0], rows)[:, None]
+    first, end, _ = runs
     out = X[:, first[0] : end[0]].dot(W[first[0] : end[0]])
     for start, stop in zip(first[1:], end[1:], strict=True):
         out += X[:, start:stop].dot(W[start:stop])
@@ -180,27 +183,29 @@ def _multiply_runs(X, R, runs, out):
         np.matmul(X[:, first:end].T, R, out=out[offset : offset + end - first])
 
 
-def _blocked_product(X, R, blocks, size):
-    """``Xᵀ R`` by blocks of column runs: each block a task of the pool, or
-    the blocks one after the other (whichever this shape's timings favour)."""
+def _blocked_product(X, R):
+    """``Xᵀ R`` by ``_PASS_BLOCKS`` fixed column blocks: each a task of the
+    pool, or one after the other (whichever this shape's timings favour)."""
     choice = _CHOICES.get(X.shape)
     if choice is None:
         if len(_CHOICES) >= _MAX_SHAPES:
             _CHOICES.clear()
         choice = _CHOICES[X.shape] = _ThreadChoice()
-    out = np.empty((size,) + R.shape[1:], dtype=np.result_type(X, R))
+    bounds = np.linspace(0, X.shape[1], _PASS_BLOCKS + 1).astype(int)
+    out = np.empty((X.shape[1],) + R.shape[1:], dtype=np.result_type(X, R))
 
     def block(k):
-        _multiply_runs(X, R, blocks[k], out)
+        columns = slice(bounds[k], bounds[k + 1])
+        np.matmul(X[:, columns].T, R, out=out[columns])
 
     pool = _pool()
     parallel = pool is not None and choice.next_parallel()
     start = time.perf_counter()
     with single_blas_thread():
         if parallel:
-            list(pool.map(block, range(len(blocks))))
+            list(pool.map(block, range(_PASS_BLOCKS)))
         else:
-            for k in range(len(blocks)):
+            for k in range(_PASS_BLOCKS):
                 block(k)
     if pool is not None:
         choice.record(parallel, time.perf_counter() - start)
