@@ -496,20 +496,30 @@ def test_default_tolerance_solutions_agree_far_below_it(estimator, n_classes):
     assert worst <= 5e-9
 
 
+@pytest.mark.parametrize("store", [True, False])
 @pytest.mark.parametrize("order", ["C", "F"])
-def test_gram_cache_blocks_are_the_weighted_gram_whatever_the_order_of_columns(order):
-    from sklearn_l2x._solvers.gram import GramCache
+def test_gram_cache_blocks_are_the_weighted_gram_whatever_the_order_of_columns(
+    order, store, monkeypatch
+):
+    from sklearn_l2x._solvers import gram
 
+    if not store:  # the cached columns are gathered from X again
+        monkeypatch.setattr(gram, "_COLUMN_STORE_BYTES", 0)
     rng = np.random.default_rng(4)
-    X = np.asarray(rng.normal(size=(60, 80)), order=order)
+    X = np.asarray(rng.normal(size=(60, 200)), order=order)
     weights = rng.uniform(0.5, 2.0, size=60)
     Y = rng.normal(size=(60, 2))
-    cache = GramCache(X, weights, Y)
-    # Columns join in unsorted batches, runs and single columns mixed.
-    for columns in ([40, 41, 42, 3], [10, 11, 12, 13, 77, 5], [60, 61, 62, 0, 1]):
-        columns = np.array(columns)
-        cache.block(columns)
-    columns = np.array([77, 0, 41, 12, 3, 61, 5])
+    cache = gram.GramCache(X, weights, Y)
+    assert (cache._column_store is not None) == store
+    # Columns join in unsorted batches, runs and single columns mixed, past
+    # the stores' first capacities (64, then 128 columns).
+    batches = ([40, 41, 42, 3], [10, 11, 12, 13, 77, 5], [60, 61, 62, 0, 1])
+    batches += (list(range(199, 139, -1)), list(range(100, 130)), [150, 2, 199])
+    batches += (list(range(15, 40)),)
+    for columns in batches:
+        cache.block(np.array(columns))
+    assert cache.columns.size > 128
+    columns = np.array([77, 0, 41, 12, 3, 61, 5, 145, 101, 199])
     augmented = np.column_stack([X[:, columns], np.ones(60)])
     np.testing.assert_allclose(
         cache.block(columns), augmented.T @ (weights[:, None] * augmented), rtol=1e-12

@@ -16,6 +16,9 @@ import scipy.sparse as sp
 # Columns a GramCache keeps at most (its matrix then holds 32 MB); beyond, it
 # starts again from the working set it is asked for.
 _GRAM_CACHE_COLUMNS = 2000
+# A copy of the cached columns is kept when it holds at most this many bytes
+# (else their products with new columns gather them from X).
+_COLUMN_STORE_BYTES = 2**27
 
 
 class GramCache:
@@ -32,7 +35,14 @@ class GramCache:
         self.X, self.weights, self.Y = X, weights, Y
         self.position = np.full(X.shape[1], -1, dtype=np.intp)
         self.columns = np.zeros(0, dtype=np.intp)
-        self.gram = np.zeros((0, 0))
+        # The cached columns' weighted Gram matrix and, when small enough,
+        # the columns themselves (a contiguous copy: a new column's products
+        # with them need no gather), grown by doubling; ``gram`` views the
+        # part in use.
+        self._gram_store = np.zeros((0, 0))
+        keep = 8 * X.shape[0] * _GRAM_CACHE_COLUMNS <= _COLUMN_STORE_BYTES
+        self._column_store = np.zeros((X.shape[0], 0), order="F") if keep else None
+        self.gram = self._gram_store
         self.cross = np.zeros(0)  # X_cᵀ h, the intercept's column
         self.total = float(weights.sum())
         self.weighted_Y = weights[:, None] * Y
@@ -71,20 +81,41 @@ class GramCache:
     def _add(self, new):
         X_new = np.asarray(self.X[:, new])
         weighted = X_new * self.weights[:, None]
-        old = self.columns
-        size = old.size + new.size
-        gram = np.empty((size, size))
-        gram[: old.size, : old.size] = self.gram
-        if old.size:
-            across = weighted.T @ np.asarray(self.X[:, old])
-            gram[old.size :, : old.size] = across
-            gram[: old.size, old.size :] = across.T
-        gram[old.size :, old.size :] = weighted.T @ X_new
-        self.gram = gram
+        old, size = self.columns.size, self.columns.size + new.size
+        self._reserve(size)
+        gram, stored = self._gram_store, self._column_store
+        if old:
+            cached = (
+                np.asarray(self.X[:, self.columns])
+                if stored is None
+                else stored[:, :old]
+            )
+            across = weighted.T @ cached
+            gram[old:size, :old] = across
+            gram[:old, old:size] = across.T
+        gram[old:size, old:size] = weighted.T @ X_new
+        if stored is not None:
+            stored[:, old:size] = X_new
+        self.gram = gram[:size, :size]
         self.cross = np.concatenate([self.cross, weighted.sum(axis=0)])
         self.targets = np.vstack([self.targets, X_new.T @ self.weighted_Y])
-        self.position[new] = np.arange(old.size, size)
-        self.columns = np.concatenate([old, new])
+        self.position[new] = np.arange(old, size)
+        self.columns = np.concatenate([self.columns, new])
+
+    def _reserve(self, size):
+        """Room for ``size`` columns in the stores (doubled when short)."""
+        capacity = self._gram_store.shape[0]
+        if size <= capacity:
+            return
+        capacity = min(max(2 * capacity, size, 64), max(size, _GRAM_CACHE_COLUMNS))
+        old = self.columns.size
+        gram = np.empty((capacity, capacity))
+        gram[:old, :old] = self._gram_store[:old, :old]
+        self._gram_store = gram
+        if self._column_store is not None:
+            stored = np.empty((self.X.shape[0], capacity), order="F")
+            stored[:, :old] = self._column_store[:, :old]
+            self._column_store = stored
 
 
 def gram_cache_for(X, loss):
