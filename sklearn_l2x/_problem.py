@@ -128,7 +128,7 @@ class PenalisedProblem:
         self.penalty.lam = float(lam)
         if getattr(self, "_gram_cache", False) is False:
             # Shared by every solve on these data (a path's points, a CV's refit).
-            self._gram_cache = gram_cache_for(self.X, self.loss)
+            self._gram_cache = gram_cache_for(self.X, self.loss, self.fit_intercept)
             self._row_pairs = RowPairs.of(self.X, self.fit_intercept)
         return solve(
             self.X,

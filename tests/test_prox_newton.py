@@ -496,20 +496,26 @@ def test_default_tolerance_solutions_agree_far_below_it(estimator, n_classes):
     assert worst <= 5e-9
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("store", [True, False])
 @pytest.mark.parametrize("order", ["C", "F"])
-def test_gram_cache_blocks_are_the_weighted_gram_whatever_the_order_of_columns(
-    order, store, monkeypatch
+def test_gram_cache_is_the_exact_quadratic_whatever_the_order_of_columns(
+    order, store, fit_intercept, monkeypatch
 ):
+    """The cache's block and linear term are those of the weighted least
+    squares in W with the intercepts at their optimum (the Schur complement of
+    the augmented Gram matrix), its intercept is the least-squares one, and
+    ½⟨W, AW⟩ − ⟨L, W⟩ differs from the true objective by a constant."""
     from sklearn_l2x._solvers import gram
 
     if not store:  # the cached columns are gathered from X again
         monkeypatch.setattr(gram, "_COLUMN_STORE_BYTES", 0)
     rng = np.random.default_rng(4)
-    X = np.asarray(rng.normal(size=(60, 200)), order=order)
+    # Large column means: centring must not lose them to cancellation.
+    X = np.asarray(rng.normal(size=(60, 200)) + 30.0, order=order)
     weights = rng.uniform(0.5, 2.0, size=60)
     Y = rng.normal(size=(60, 2))
-    cache = gram.GramCache(X, weights, Y)
+    cache = gram.GramCache(X, weights, Y, fit_intercept)
     assert (cache._column_store is not None) == store
     # Columns join in unsorted batches, runs and single columns mixed, past
     # the stores' first capacities (64, then 128 columns).
@@ -520,10 +526,41 @@ def test_gram_cache_blocks_are_the_weighted_gram_whatever_the_order_of_columns(
         cache.block(np.array(columns))
     assert cache.columns.size > 128
     columns = np.array([77, 0, 41, 12, 3, 61, 5, 145, 101, 199])
+    m = columns.size
     augmented = np.column_stack([X[:, columns], np.ones(60)])
+    full = augmented.T @ (weights[:, None] * augmented)
+    full_linear = augmented.T @ (weights[:, None] * Y)
+    block, linear = full[:m, :m], full_linear[:m]
+    if fit_intercept:
+        block = block - np.outer(full[:m, m], full[m, :m]) / full[m, m]
+        linear = linear - np.outer(full[:m, m], full_linear[m]) / full[m, m]
+    np.testing.assert_allclose(cache.block(columns), block, rtol=1e-9)
+    np.testing.assert_allclose(cache.linear(columns), linear, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(cache.diagonal(columns), np.diag(full), rtol=1e-12)
+
+    def smooth(W, b):
+        residual = Y - X[:, columns] @ W - b
+        return 0.5 * float(np.sum(weights[:, None] * residual**2))
+
+    W = rng.normal(size=(m, 2)) * 0.1
+    b = cache.intercept(columns, W)
+    if fit_intercept:
+        root = np.sqrt(weights)[:, None]
+        best = np.linalg.lstsq(root, root * (Y - X[:, columns] @ W), rcond=None)[0]
+        np.testing.assert_allclose(b, best[0], rtol=1e-10)
+    else:
+        assert np.all(b == 0)
+    other = b + np.array([0.3, -0.2])
+    excess = cache.intercept_excess(columns, W, other)
+    if fit_intercept:
+        np.testing.assert_allclose(smooth(W, other) - smooth(W, b), excess, rtol=1e-10)
+    else:  # there is no intercept to be away from its optimum
+        assert excess == 0.0
+    A, L = cache.block(columns), cache.linear(columns)
+    V = rng.normal(size=(m, 2)) * 0.1
+    quadratic = [0.5 * np.sum(Z * (A @ Z)) - np.sum(L * Z) for Z in (W, V)]
     np.testing.assert_allclose(
-        cache.block(columns), augmented.T @ (weights[:, None] * augmented), rtol=1e-12
-    )
-    np.testing.assert_allclose(
-        cache.linear(columns), augmented.T @ (weights[:, None] * Y), rtol=1e-12
+        quadratic[1] - quadratic[0],
+        smooth(V, cache.intercept(columns, V)) - smooth(W, b),
+        rtol=1e-9,
     )

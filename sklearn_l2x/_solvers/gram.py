@@ -1,11 +1,12 @@
 """The Gram cache of a loss whose Hessian does not depend on η (the squared error).
 
 For ``F(η) = Σ_i (h_i/2)‖y_i − η_i‖²`` the objective restricted to a set of
-columns is an exact quadratic in ``[W; b]``: Hessian ``[X, 1]ᵀ diag(h) [X, 1]``
-(times the identity over outputs) and linear term ``[X, 1]ᵀ diag(h) Y``. Both
-are formed once per column and kept for every solve on the same data (the
-points of a path, the outer iterations of one fit, a CV refit), so a working
-set costs only the products of its columns new to the cache.
+columns is an exact quadratic in ``[W; b]``; with the intercepts eliminated
+(they have a closed form for every W), one in W alone, whose Hessian is the
+Gram matrix of the h-weighted centred columns (times the identity over
+outputs). Its terms are formed once per column and kept for every solve on the
+same data (the points of a path, the outer iterations of one fit, a CV refit),
+so a working set costs only the products of its columns new to the cache.
 """
 
 from functools import cached_property
@@ -22,65 +23,88 @@ _COLUMN_STORE_BYTES = 2**27
 
 
 class GramCache:
-    """``[X_c, 1]ᵀ diag(h) [X_c, 1]`` and ``[X_c, 1]ᵀ diag(h) Y`` for cached columns c.
+    """The exact quadratic of a weighted least-squares objective on cached columns c.
 
-    Dense X only. :meth:`block` gives the (m + 1)² Gram block of ``[X_ws, 1]``
-    (the intercept last) without any output structure (the caller expands it
-    over outputs); :meth:`linear` the (m + 1, K) linear term. ``model`` holds
-    one object the solver derives from a block (its reduced Newton model),
-    keyed by the columns it was made for.
+    For ``F(η) = Σ_i (h_i/2)‖y_i − η_i‖²`` with ``η = X_c W + 1bᵀ``, the
+    intercepts minimise F for every W at ``b*(W) = (Σ_i h_i y_i − X_cᵀh·W)/Σh``
+    (:meth:`intercept`), and eliminating them leaves a quadratic in W alone
+    with the Gram matrix of the h-weighted centred columns ``X̃_c = X_c −
+    1x̄ᵀ`` (``x̄ = X_cᵀh/Σh``) as its Hessian, ``X̃_cᵀ diag(h) X̃_c``
+    (:meth:`block`, m × m), and ``X̃_cᵀ diag(h) Y`` as its linear term
+    (:meth:`linear`, m × K): the Schur complement of the intercept's row in
+    ``[X_c, 1]ᵀ diag(h) [X_c, 1]``, formed once per column instead of once
+    per working set. Without an intercept the columns are not centred.
+    Dense X only; the caller expands the block over outputs. ``model`` holds
+    one object the solver derives from a block (its Newton model), keyed by
+    the columns it was made for.
     """
 
-    def __init__(self, X, weights, Y):
+    def __init__(self, X, weights, Y, fit_intercept=True):
         self.X, self.weights, self.Y = X, weights, Y
+        self.fit_intercept = fit_intercept
         self.position = np.full(X.shape[1], -1, dtype=np.intp)
         self.columns = np.zeros(0, dtype=np.intp)
-        # The cached columns' weighted Gram matrix and, when small enough,
-        # the columns themselves (a contiguous copy: a new column's products
-        # with them need no gather), grown by doubling; ``gram`` views the
-        # part in use.
+        # The cached columns' (centred) weighted Gram matrix and, when small
+        # enough, the columns themselves (a contiguous copy: a new column's
+        # products with them need no gather), grown by doubling; ``gram``
+        # views the part in use.
         self._gram_store = np.zeros((0, 0))
         keep = 8 * X.shape[0] * _GRAM_CACHE_COLUMNS <= _COLUMN_STORE_BYTES
         self._column_store = np.zeros((X.shape[0], 0), order="F") if keep else None
         self.gram = self._gram_store
         self.cross = np.zeros(0)  # X_cᵀ h, the intercept's column
+        self.squares = np.zeros(0)  # Σ_i h_i x_ij², the Gram's uncentred diagonal
         self.total = float(weights.sum())
         self.weighted_Y = weights[:, None] * Y
-        self.targets = np.zeros((0, Y.shape[1]))  # X_cᵀ diag(h) Y
+        self.Y_total = self.weighted_Y.sum(axis=0)  # Σ_i h_i y_i
+        self.targets = np.zeros((0, Y.shape[1]))  # X̃_cᵀ diag(h) Y
         self.model = None
 
     def block(self, columns):
-        """The augmented Gram block of ``columns`` (m + 1, m + 1)."""
+        """The Hessian in W of ``columns`` (m × m), the intercepts eliminated."""
         index = self._index(columns)
-        m = index.size
-        block = np.empty((m + 1, m + 1))
-        block[:m, :m] = self.gram.take(index, axis=0).take(index, axis=1)
-        block[:m, m] = block[m, :m] = self.cross[index]
-        block[m, m] = self.total
-        return block
+        return self.gram.take(index, axis=0).take(index, axis=1)
 
     def diagonal(self, columns):
-        """The Gram block's diagonal (m + 1,), the intercept last."""
+        """``Σ_i h_i x_ij²`` of ``columns`` and ``Σh`` last (m + 1,): the
+        diagonal of ``[X_c, 1]ᵀ diag(h) [X_c, 1]``."""
         index = self._index(columns)
-        return np.append(self.gram.diagonal()[index], self.total)
+        return np.append(self.squares[index], self.total)
 
     def linear(self, columns):
-        """``[X_ws, 1]ᵀ diag(h) Y`` of ``columns`` (m + 1, K)."""
-        index = self._index(columns)
-        return np.vstack([self.targets[index], self.weighted_Y.sum(axis=0)])
+        """The linear term in W of ``columns`` (m, K), the intercepts eliminated."""
+        return self.targets[self._index(columns)]
+
+    def intercept(self, columns, W):
+        """``b*(W)`` (K,) for W (m, K) on ``columns`` (zeros without an
+        intercept)."""
+        if not self.fit_intercept:
+            return np.zeros(self.Y.shape[1])
+        return (self.Y_total - self.cross[self._index(columns)] @ W) / self.total
+
+    def intercept_excess(self, columns, W, b):
+        """``F(W, b) − F(W, b*(W)) = (Σh/2)‖b − b*(W)‖²``."""
+        if not self.fit_intercept:
+            return 0.0
+        offset = np.asarray(b) - self.intercept(columns, W)
+        return 0.5 * self.total * float(offset @ offset)
 
     def _index(self, columns):
         new = columns[self.position[columns] < 0]
         if new.size:
             if self.columns.size + new.size > _GRAM_CACHE_COLUMNS:
-                self.__init__(self.X, self.weights, self.Y)
+                self.__init__(self.X, self.weights, self.Y, self.fit_intercept)
                 new = columns
             self._add(new)
         return self.position[columns]
 
     def _add(self, new):
         X_new = np.asarray(self.X[:, new])
-        weighted = X_new * self.weights[:, None]
+        cross = self.weights @ X_new
+        centred = X_new - cross / self.total if self.fit_intercept else X_new
+        # Centred columns are h-orthogonal to 1: one centred factor suffices,
+        # and nothing is lost to the cancellation of large column means.
+        weighted = centred * self.weights[:, None]
         old, size = self.columns.size, self.columns.size + new.size
         self._reserve(size)
         gram, stored = self._gram_store, self._column_store
@@ -97,8 +121,11 @@ class GramCache:
         if stored is not None:
             stored[:, old:size] = X_new
         self.gram = gram[:size, :size]
-        self.cross = np.concatenate([self.cross, weighted.sum(axis=0)])
-        self.targets = np.vstack([self.targets, X_new.T @ self.weighted_Y])
+        self.cross = np.concatenate([self.cross, cross])
+        self.squares = np.concatenate(
+            [self.squares, np.einsum("ij,ij,i->j", X_new, X_new, self.weights)]
+        )
+        self.targets = np.vstack([self.targets, weighted.T @ self.Y])
         self.position[new] = np.arange(old, size)
         self.columns = np.concatenate([self.columns, new])
 
@@ -118,12 +145,12 @@ class GramCache:
             self._column_store = stored
 
 
-def gram_cache_for(X, loss):
+def gram_cache_for(X, loss, fit_intercept=True):
     """A :class:`GramCache` when the loss's Hessian is constant and X dense."""
     weights = getattr(loss, "constant_hessian_weights", None)
     if weights is None or sp.issparse(X):
         return None
-    return GramCache(X, weights, loss.Y)
+    return GramCache(X, weights, loss.Y, fit_intercept)
 
 
 # Pairs of entries a RowPairs holds at most (64 MB of indices and products).

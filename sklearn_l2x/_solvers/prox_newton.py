@@ -935,8 +935,9 @@ class ProxNewton:
         return _ReducedModel(H, self.loss.n_outputs, self.fit_intercept)
 
     def _quadratic_terms(self, working_set):
-        """(Hessian block, linear term, reduced model) of the working set's exact
-        quadratic objective in ``[W_ws; b]`` (the intercept row last, if fitted).
+        """The working set's exact quadratic objective in W, the intercepts
+        eliminated (:class:`~sklearn_l2x._solvers.gram.GramCache`): its Newton
+        model (the Hessian damped), the damping and the linear term.
 
         The terms of the last working set are kept on the cache: along a path
         consecutive points often share their working set.
@@ -945,13 +946,11 @@ class ProxNewton:
         if cache.model is not None and np.array_equal(cache.model[0], columns):
             return cache.model[1]
         block, linear = cache.block(columns), cache.linear(columns)
-        if not self.fit_intercept:
-            block, linear = block[:-1, :-1], linear[:-1]
         n_outputs = self.loss.n_outputs
-        # The undamped block stays in the terms (the objective's exact change).
-        H = block.copy() if n_outputs == 1 else np.kron(block, np.eye(n_outputs))
+        H = block if n_outputs == 1 else np.kron(block, np.eye(n_outputs))
         H[np.diag_indices_from(H)] += working_set.damping
-        terms = (block, linear, _ReducedModel(H, n_outputs, self.fit_intercept))
+        model = _ReducedModel(H, n_outputs, fit_intercept=False)
+        terms = _QuadraticTerms(model, working_set.damping, linear, cache, columns)
         cache.model = (columns, terms)
         return terms
 
@@ -1084,44 +1083,71 @@ def _in_order(rows, columns):
     return np.array_equal(rows, np.arange(columns.size))
 
 
+class _QuadraticTerms:
+    """A working set's exact quadratic objective in W, the intercepts eliminated.
+
+    The smooth part at W, with the intercepts at their optimum ``b*(W)``, is
+    ``½⟨W, AW⟩ − ⟨L, W⟩ + const`` (A the centred Gram block expanded over
+    outputs, L the linear term; see
+    :class:`~sklearn_l2x._solvers.gram.GramCache`). ``model`` is its Newton
+    model, whose Hessian is A plus ``damping`` on the diagonal.
+    """
+
+    def __init__(self, model, damping, linear, cache, columns):
+        self.model, self.damping, self.linear = model, damping, linear
+        self.cache, self.columns = cache, columns
+
+    def product(self, W):
+        """``A W`` for W of shape (m, K)."""
+        return (self.model.H @ W.ravel()).reshape(W.shape) - self.damping * W
+
+    def intercept(self, W):
+        """The optimal intercepts ``b*(W)``."""
+        return self.cache.intercept(self.columns, W)
+
+    def intercept_excess(self, W, b):
+        """How far the smooth part at (W, b) lies above its value at (W, b*(W))."""
+        return self.cache.intercept_excess(self.columns, W, b)
+
+
 def _quadratic_move(terms, restricted, W_ws, b, tol, mapping_tol=0.0):
     """Minimise the working set's exact quadratic objective from (W_ws, b).
 
-    ``terms`` are :meth:`ProxNewton._quadratic_terms`: with ``z = [W_ws; b]``
-    the smooth part changes by ``⟨∇, Δ⟩ + ½ΔᵀHΔ``, ``∇ = H z − linear``, so
-    the objective's change is computed exactly, without a pass over X. A
-    step that increases it (an inexact model solve) is not taken.
+    ``terms`` are :class:`_QuadraticTerms`: the intercepts are optimal for
+    every W, so the smooth part changes by ``⟨∇, Δ⟩ + ½⟨Δ, AΔ⟩`` with
+    ``∇ = AW − L``, plus the drop of b to ``b*(W)``; the objective's change is
+    computed exactly, without a pass over X. A step that increases it (an
+    inexact model solve) is not taken.
 
     Returns
     -------
     W_ws, b : ndarray
+        b is ``b*(W_ws)``.
     change : float
         The objective's exact change (<= 0 up to rounding).
     """
-    block, linear, model = terms
-    with_intercept = block.shape[0] > W_ws.shape[0]
-    point = np.vstack([W_ws, b[None, :]]) if with_intercept else W_ws
-    gradient = block @ point - linear
-    delta_W, delta_b = _quadratic_prox(
+    gradient = terms.product(W_ws) - terms.linear
+    delta_W, _ = _quadratic_prox(
         gradient,
-        model,
+        terms.model,
         restricted,
         W_ws,
         max_inner=_MAX_INNER,
         tol=tol,
         mapping_tol=mapping_tol,
     )
-    delta = np.vstack([delta_W, delta_b[None, :]]) if with_intercept else delta_W
+    drop = -terms.intercept_excess(W_ws, b)
     change = (
-        float(np.sum(delta * (gradient + 0.5 * (block @ delta))))
+        float(np.sum(delta_W * (gradient + 0.5 * terms.product(delta_W))))
         + restricted.value(W_ws + delta_W)
         - restricted.value(W_ws)
     )
     # Below what the penalty's value resolves, rounding decides the sign of
     # the change: the model (exact here) is trusted, as in the line search.
     if change > 1e-13 * abs(restricted.value(W_ws)):
-        return W_ws, b, 0.0
-    return W_ws + delta_W, b + delta_b, change
+        return W_ws, terms.intercept(W_ws), drop
+    W_ws = W_ws + delta_W
+    return W_ws, terms.intercept(W_ws), drop + change
 
 
 def solve(
