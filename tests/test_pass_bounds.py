@@ -40,11 +40,16 @@ def _small_x_counts(monkeypatch):
     monkeypatch.setattr(pass_bounds, "_SMALL_X", 0)
 
 
+@pytest.mark.parametrize("kept", [None, (2, 2)])
 @pytest.mark.parametrize("kind", KINDS)
-def test_bounded_certificates_equal_full_ones_along_a_path(kind):
+def test_bounded_certificates_equal_full_ones_along_a_path(kind, kept, monkeypatch):
     """At every point of a path (the bounds' own solutions and λ), the gap
     with the bounds' rows is the gap with all of XᵀR: the cleared units are
-    dual-feasible and violate nothing, so they change neither."""
+    dual-feasible and violate nothing, so they change neither. Also when only
+    two residuals are kept (the oldest is dropped at every product, and
+    units based on it lose their rows)."""
+    if kept is not None:
+        monkeypatch.setattr(pass_bounds, "_KEPT_RESIDUALS", kept)
     X, y, _ = _design()
     penalty = _penalty(kind, X.shape[1])
     problem = PenalisedProblem(
@@ -243,3 +248,25 @@ def test_a_path_on_c_ordered_x_works_on_a_fortran_copy():
     fortran = PenalisedProblem(X, loss, _penalty("group", X.shape[1]), True)
     expected = fortran.path(lams, tol=1e-10, max_iter=100)
     np.testing.assert_allclose(path.coefs, expected.coefs, rtol=1e-6, atol=1e-8)
+
+
+def test_units_based_on_a_dropped_residual_are_formed_again(monkeypatch):
+    """With room for one residual, the one a product adds evicts the oldest:
+    units whose rows came from it have no base left and are formed at the next
+    product (here that is all but one: a whole pass)."""
+    monkeypatch.setattr(pass_bounds, "_KEPT_RESIDUALS", (1, 1))
+    X, _, rng = _design(seed=5)
+    penalty = _penalty("group", X.shape[1])
+    penalty.lam = 10.0  # every unit deep inside its dual set
+    bounds = PassBounds.of(X, penalty)
+    R = 0.01 * rng.normal(size=(X.shape[0], 1))
+    W = np.zeros((X.shape[1], 1))
+    bounds.product(R, penalty, W)
+    assert bounds.formed.all()
+    W[penalty.membership == 7] = 1.0  # formed with the second residual only
+    bounds.product(R * 1.001, penalty, W)
+    assert bounds.formed.sum() == 1 and bounds.formed[7]
+    W[:] = 0.0
+    G = bounds.product(R * 1.002, penalty, W)
+    assert bounds.formed[np.arange(penalty.n_groups) != 7].all()
+    np.testing.assert_allclose(G, X.T @ (R * 1.002), rtol=1e-6)

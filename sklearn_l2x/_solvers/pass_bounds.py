@@ -26,8 +26,12 @@ from .threads import cheaper_than_pass, transposed_product
 
 # Passes over fewer entries are cheap: bounds are not kept for them.
 _SMALL_X = 2**20
-# Residuals kept as bases (a unit whose rows are older is formed again).
-_KEPT_RESIDUALS = 8
+# Residuals kept as bases (a unit whose rows are older is formed again): as
+# many as fit in _KEPT_BYTES, within these bounds. Along the 50-point path of
+# 1000×5000 (groups of ten), 8 kept residuals formed 6 590 units (4 whole
+# passes), 64 formed 5 129 (1 pass).
+_KEPT_RESIDUALS = (8, 64)
+_KEPT_BYTES = 2**26
 # Units up to this many columns bound ‖X_u‖₂ by their Gram block's largest
 # eigenvalue (n·|u|² operations); larger ones by ‖X_u‖_F.
 _SPECTRAL_SIZE = 32
@@ -62,7 +66,8 @@ class PassBounds:
         self.membership = membership
         self.n_units = int(membership.max(initial=-1)) + 1
         self._norms = None
-        self.residuals = []  # kept residuals, oldest first
+        self.residuals = None  # (capacity, n, K): kept residuals, oldest first
+        self.n_kept = 0
         self.last = self.prev = None  # (p, K) rows, exact at their residuals
         self.base = self.prev_base = None  # per unit: index in residuals, or -1
         self.formed = None  # the units the last product formed
@@ -125,7 +130,8 @@ class PassBounds:
         expansion loses up to ``ε‖d_b‖²`` to cancellation, which the bound
         adds back (10⁻¹⁴‖d_b‖²).
         """
-        differences = np.stack([(R - kept).ravel() for kept in self.residuals])
+        differences = R[None] - self.residuals[: self.n_kept]
+        differences = differences.reshape(self.n_kept, -1)
         M = differences @ differences.T
         a, b = self.prev_base, self.base
         d_bb = M[b, b]
@@ -148,11 +154,17 @@ class PassBounds:
         return alpha, error
 
     def _reset(self, n_outputs):
-        shape = (self.X.shape[1], n_outputs)
+        n_samples, p = self.X.shape
+        shape = (p, n_outputs)
         self.last, self.prev = np.zeros(shape), np.zeros(shape)
         self.base = np.full(self.n_units, -1, dtype=np.intp)
         self.prev_base = self.base.copy()
-        self.residuals = []
+        low, high = _KEPT_RESIDUALS
+        fits = _KEPT_BYTES // (8 * n_samples * n_outputs)
+        # One more than kept: a new residual joins before the oldest leaves.
+        capacity = int(np.clip(fits, low, high)) + 1
+        self.residuals = np.empty((capacity, n_samples, n_outputs))
+        self.n_kept = 0
 
     def _record(self, R, formed, rows):
         """Form the rows of ``formed`` (all: a pass) at R and keep them as
@@ -161,26 +173,30 @@ class PassBounds:
         if rows is None:
             rows = slice(None)
         self.formed = formed
-        self.residuals.append(R.copy())
+        self.residuals[self.n_kept] = R
+        self.n_kept += 1
         self.prev[rows] = self.last[rows]
         self.prev_base[formed] = self.base[formed]
         self.last[rows] = exact
-        self.base[formed] = len(self.residuals) - 1
+        self.base[formed] = self.n_kept - 1
         self._drop_unused()
         return exact
 
     def _drop_unused(self):
-        """Residuals no unit refers to are dropped; past ``_KEPT_RESIDUALS``
+        """Residuals no unit refers to are dropped; past the store's capacity
         the oldest too (its units then have no base: they are formed next)."""
-        used = np.unique(np.r_[self.base, self.prev_base])
-        used = used[used >= 0]
-        if len(self.residuals) > _KEPT_RESIDUALS and used.size:
-            used = used[1:] if used[0] == 0 else used
-        if used.size == len(self.residuals):
+        count = self.n_kept
+        used = np.bincount(self.base[self.base >= 0], minlength=count) > 0
+        used |= np.bincount(self.prev_base[self.prev_base >= 0], minlength=count) > 0
+        if count == self.residuals.shape[0]:
+            used[0] = False
+        if used.all():
             return
-        position = np.full(len(self.residuals), -1, dtype=np.intp)
-        position[used] = np.arange(used.size)
-        self.residuals = [self.residuals[k] for k in used]
+        kept = np.flatnonzero(used)
+        position = np.full(count, -1, dtype=np.intp)
+        position[kept] = np.arange(kept.size)
+        self.residuals[: kept.size] = self.residuals[kept]
+        self.n_kept = kept.size
         self.base = np.where(self.base >= 0, position[self.base], -1)
         self.prev_base = np.where(self.prev_base >= 0, position[self.prev_base], -1)
 
