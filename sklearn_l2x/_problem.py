@@ -156,13 +156,18 @@ class PenalisedProblem:
             self._gram_cache = False  # made again on the copy
         W, b = self.start()
         coefs, intercepts, infos = [], [], []
-        gradient = None
+        gradient = tangent = None
         # The certificates' passes over X, bounded from one point to the next.
         bounds = PassBounds.of(self.X, self.penalty) if len(lams) > 1 else None
         for k, lam in enumerate(lams):
             start = W
-            if k >= 2 and lams[k - 1] != lams[k - 2] and lam > 0:
-                start = self._predicted_start(W, coefs[-2].T, lams[k - 2 : k + 1])
+            if k >= 1 and lam > 0 and lam != lams[k - 1]:
+                start = self._predicted_start(
+                    W,
+                    coefs[-2].T if k >= 2 else None,
+                    lams[max(k - 2, 0) : k + 1],
+                    tangent,
+                )
             W, b, info = self.solve(
                 lam,
                 start,
@@ -173,8 +178,10 @@ class PenalisedProblem:
                 polish=False,
                 gradient_hint=gradient,
                 pass_bounds=bounds,
+                tangent=True,
             )
             gradient = info.pop("gradient", None)
+            tangent = info.pop("tangent", None)
             coefs.append(W.T.copy())
             intercepts.append(b.copy())
             infos.append(info)
@@ -185,18 +192,40 @@ class PenalisedProblem:
             np.asarray(lams), np.array(coefs), np.array(intercepts), gaps, infos
         )
 
-    def _predicted_start(self, W, W_before, lams):
-        """The next point predicted from the last two, linearly in log λ.
+    def _predicted_start(self, W, W_before, lams, tangent):
+        """The next point predicted from the last ones, in log λ.
 
-        Between changes of the support the solution moves smoothly in log λ,
-        so extrapolating the last two solutions (on the groups active now)
-        starts the next solve closer than the last solution does; the solver
-        certifies whatever it is given.
+        Between changes of the support the solution moves smoothly in log λ.
+        With the last solution's ``tangent`` (its derivative in log λ), the
+        prediction is the quadratic through the last two solutions with that
+        slope at the last one (groups that were zero at the one before have
+        no curvature term); without it, the line through the last two. Only
+        the groups active now move; the solver certifies whatever it is
+        given.
         """
-        before, last, lam = lams
-        step = np.log(lam / last) / np.log(last / before)
-        active = (self.penalty.group_norms(W) > 0)[self.penalty.membership]
-        return np.where(active[:, None], W + step * (W - W_before), 0.0)
+        last, lam = lams[-2:]
+        step = np.log(lam / last)
+        penalty = self.penalty
+        active = (penalty.group_norms(W) > 0)[penalty.membership][:, None]
+        if tangent is None:
+            if W_before is None or lams[0] == last:
+                return W
+            slope = (W - W_before) / np.log(last / lams[0])
+            start = W + step * slope
+        else:
+            start = W + step * tangent
+            if W_before is not None and lams[0] != last:
+                back = np.log(lams[0] / last)
+                both = (
+                    active
+                    & (penalty.group_norms(W_before) > 0)[penalty.membership][:, None]
+                )
+                curvature = (W_before - W - back * tangent) / back**2
+                start += np.where(both, step**2 * curvature, 0.0)
+        start = np.where(active, start, 0.0)
+        if getattr(penalty, "positive", False):
+            np.maximum(start, 0.0, out=start)
+        return start
 
 
 # A path of at least this many points on a dense C-ordered X of at most this

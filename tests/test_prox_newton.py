@@ -564,3 +564,96 @@ def test_gram_cache_is_the_exact_quadratic_whatever_the_order_of_columns(
         smooth(V, cache.intercept(columns, V)) - smooth(W, b),
         rtol=1e-9,
     )
+
+
+def _group_regression_problem(seed=0, n_outputs=1, positive=False):
+    from sklearn_l2x._groups import resolve_groups
+    from sklearn_l2x._losses import SquaredError
+    from sklearn_l2x._penalties import GroupL2
+    from sklearn_l2x._problem import PenalisedProblem
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(80, 60)) + rng.normal(size=(80, 1))
+    W = np.zeros((60, n_outputs))
+    W[:15] = rng.normal(size=(15, n_outputs))
+    Y = X @ W + 0.5 * rng.normal(size=(80, n_outputs))
+    groups, _ = resolve_groups(np.arange(60) // 5, 60)
+    penalty = GroupL2(groups, np.sqrt(5.0) * np.ones(12), 0.0, 0.9, positive=positive)
+    loss = SquaredError(Y, np.ones(80))
+    return PenalisedProblem(np.asfortranarray(X), loss, penalty, True)
+
+
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_tangent_is_the_derivative_of_the_solution_in_log_lambda(n_outputs):
+    """``info["tangent"]`` equals the central difference of solutions at
+    λ·e^{±h} (same support), solved to rounding level."""
+    problem = _group_regression_problem(n_outputs=n_outputs)
+    lam = 0.3 * problem.lam_max()
+    W, _, info = problem.solve(lam, tol=1e-14, tangent=True)
+    assert info["converged"] and np.any(W)
+    h = 1e-4
+    ahead = problem.solve(lam * np.exp(h), tol=1e-14)[0]
+    behind = problem.solve(lam * np.exp(-h), tol=1e-14)[0]
+    support = np.any(W != 0, axis=1)
+    np.testing.assert_array_equal(np.any(ahead != 0, axis=1), support)
+    difference = (ahead - behind) / (2 * h)
+    np.testing.assert_allclose(info["tangent"], difference, rtol=1e-5, atol=1e-7)
+    assert np.all(info["tangent"][~support] == 0)
+
+
+def test_path_starts_from_the_tangent_closer_than_from_the_secant(monkeypatch):
+    """Along a path, the start predicted with the last solution's tangent is
+    nearer the next solution than the line through the last two solutions."""
+    from sklearn_l2x._problem import PenalisedProblem
+
+    problem = _group_regression_problem(seed=1)
+    lams = np.geomspace(problem.lam_max(), 0.05 * problem.lam_max(), 30)
+    starts = {}
+    original = PenalisedProblem._predicted_start
+
+    def record(self, W, W_before, grid, tangent):
+        start = original(self, W, W_before, grid, tangent)
+        secant = original(self, W, W_before, grid, None)
+        starts[grid[-1]] = (start, secant)
+        return start
+
+    monkeypatch.setattr(PenalisedProblem, "_predicted_start", record)
+    path = problem.path(lams, tol=1e-12, max_iter=200)
+    errors = np.array(
+        [
+            [np.linalg.norm(guess - coef.T) for guess in starts[lam]]
+            for lam, coef in zip(lams, path.coefs, strict=True)
+            if lam in starts
+        ]
+    )
+    assert len(errors) == len(lams) - 1
+    assert errors[:, 0].sum() < 0.7 * errors[:, 1].sum()
+
+
+@pytest.mark.parametrize("with_tangent", [True, False])
+def test_predicted_starts_are_clipped_into_the_orthant_when_positive(with_tangent):
+    """A coefficient falling towards zero is predicted past it: with
+    ``positive`` the start is the prediction clipped at zero (and zero
+    groups stay zero)."""
+    problem = _group_regression_problem(positive=True)
+    W_before = np.zeros((60, 1))
+    W_before[:5] = 1.0
+    W = W_before.copy()
+    W[0] = 0.1  # falling fast
+    tangent = (W - W_before) / np.log(1.0 / 2.0) if with_tangent else None
+    grid = (2.0, 1.0, 0.5)
+    start = problem._predicted_start(W, W_before, grid, tangent)
+    problem.penalty.positive = False
+    raw = problem._predicted_start(W, W_before, grid, tangent)
+    assert raw[0, 0] < 0 and np.all(raw[1:5] == 1.0)
+    np.testing.assert_array_equal(start, np.maximum(raw, 0.0))
+    assert np.all(start[5:] == 0)
+
+
+def test_positive_path_is_certified_and_non_negative():
+    """A positive group path: non-negative solutions, certified everywhere."""
+    problem = _group_regression_problem(seed=2, positive=True)
+    lams = np.geomspace(problem.lam_max(), 0.05 * problem.lam_max(), 20)
+    path = problem.path(lams, tol=1e-10, max_iter=200)
+    assert np.all(path.coefs >= 0)
+    assert np.all(path.gaps <= 1e-10)

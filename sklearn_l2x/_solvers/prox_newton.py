@@ -444,6 +444,34 @@ def _face_newton_step(V, model_gradient, H, penalty, factors=None, reuse=False):
     return candidate, float(np.max(np.abs(step)))
 
 
+def _face_tangent(model, penalty, W):
+    """``dW/d log λ`` of the model's minimiser at W, on W's face (zero elsewhere).
+
+    On the face the minimiser solves ``∇f(W) + ∇Ω_λ(W) = 0`` and ``∇Ω_λ`` is
+    proportional to λ, so ``(∇²f + ∇²Ω_λ) dW/d log λ = −∇Ω_λ(W)``: one solve
+    with the face's Newton system, whose factor the last face step usually
+    kept (then a pair of triangular solves). None when the system is not
+    positive definite.
+    """
+    free, pen_gradient, _ = penalty.newton_terms(W, base=model.H, system=False)
+    index = np.flatnonzero(free.ravel())
+    tangent = np.zeros_like(W)
+    if index.size == 0:
+        return tangent
+    kept = model.face_factor
+    if kept is not None and np.array_equal(kept[0], index):
+        step = cho_solve(kept[1], -pen_gradient, check_finite=False)
+    else:
+        try:
+            step = _factor_and_solve(
+                penalty.newton_terms(W, base=model.H)[2], -pen_gradient
+            )[0]
+        except np.linalg.LinAlgError:
+            return None
+    tangent.ravel()[index] = step
+    return tangent
+
+
 def _fista(g, H, penalty, W, max_inner, tol, start=None):
     """Preconditioned FISTA with restarts for the quadratic model in W only.
 
@@ -743,10 +771,11 @@ class ProxNewton:
         gram_cache=None,
         row_pairs=None,
         pass_bounds=None,
+        tangent=False,
     ):
         self.X, self.loss, self.penalty = X, loss, penalty
         self.gram_cache, self.row_pairs = gram_cache, row_pairs
-        self.pass_bounds = pass_bounds
+        self.pass_bounds, self.tangent = pass_bounds, tangent
         self.fit_intercept = fit_intercept
         self.max_iter, self.verbose = max_iter, verbose
         self.chord, self.polish = chord, polish
@@ -861,7 +890,8 @@ class ProxNewton:
         return b, eta, gap, dual, gradient
 
     def _finish(self, W, b, eta, dual):
-        """Converged: the final polish (the dual point stays, the gap shrinks)."""
+        """Converged: the final polish (the dual point stays, the gap shrinks),
+        and the solution's tangent when asked for."""
         self.info["converged"] = True
         if self.last_model is not None and self.polish:
             if self.gram_cache is not None:
@@ -872,7 +902,21 @@ class ProxNewton:
                 )
             gap = primal - dual
             self.info.update(gap=gap, primal=primal, relative_gap=gap / self.null_value)
+        if self.tangent and self.gram_cache is not None and self.last_model:
+            self.info["tangent"] = self._tangent(W)
         return W, b
+
+    def _tangent(self, W):
+        """``dW/d log λ`` at W on its face (:func:`_face_tangent`), from the
+        last working set's exact quadratic; None where that cannot be solved."""
+        working_set, terms = self.last_model
+        columns = working_set.columns
+        tangent_ws = _face_tangent(terms.model, working_set.penalty, W[columns])
+        if tangent_ws is None:
+            return None
+        tangent = np.zeros_like(W)
+        tangent[columns] = tangent_ws
+        return tangent
 
     def _stopped(self, gap):
         """Out of steps, or the gap has not improved for _STALL_ROUNDS certificates."""
@@ -1167,6 +1211,7 @@ def solve(
     gram_cache=None,
     row_pairs=None,
     pass_bounds=None,
+    tangent=False,
 ):
     """Minimise ``loss(XW + b) + penalty(W)`` to a relative duality gap ``tol``.
 
@@ -1212,6 +1257,12 @@ def solve(
         certificates form ``XᵀR`` only where its bounds do not clear a unit
         (shared along a path). The returned gradient then holds earlier rows
         on the cleared units.
+    tangent : bool
+        Also return, once converged, the solution's derivative in log λ on
+        its face (:func:`_face_tangent`), for a path's next start. Only on a
+        ``gram_cache`` (an exact quadratic model); along logistic paths the
+        tangent did not save Newton steps (binary 1000×1000, 20 points: 66
+        against 67).
 
     Returns
     -------
@@ -1220,7 +1271,8 @@ def solve(
         ``n_iter`` (Newton steps, the final polish not counted), ``gap``
         (absolute), ``relative_gap``, ``primal``, ``converged``,
         ``gradient`` (``XᵀR`` at the last certified point, a hint for the next
-        point of a path).
+        point of a path), and with ``tangent``, ``tangent`` (None when not
+        converged or not solvable).
     """
     solver = ProxNewton(
         X,
@@ -1235,5 +1287,6 @@ def solve(
         gram_cache=gram_cache,
         row_pairs=row_pairs,
         pass_bounds=pass_bounds,
+        tangent=tangent,
     )
     return solver.run(W, b, gradient_hint)
