@@ -172,11 +172,22 @@ def test_extrapolated_bounds_never_clear_a_unit_that_left(kind):
     assert states[-1] == (False, True)  # formed once outside
 
 
-def test_groups_in_any_order_have_their_spectral_norms():
+@pytest.mark.parametrize("chunk_units", [None, 1, 3])
+@pytest.mark.parametrize("layout", ["shuffled", "consecutive"])
+def test_groups_in_any_order_have_their_spectral_norms(
+    layout, chunk_units, monkeypatch
+):
+    """Spectral norms of units of several sizes, their columns scattered or
+    consecutive, in one chunk or in chunks of one or three units (on the
+    thread pool)."""
     X, _, rng = _design(n=100, p=60)
-    membership = rng.permutation(np.arange(60) // 6)
+    membership = np.arange(60) // 6
+    if layout == "shuffled":
+        membership = rng.permutation(membership)
     membership[:3] = 10  # one unit of three columns, one of a single column
     membership[3] = 11
+    if chunk_units is not None:
+        monkeypatch.setattr(pass_bounds, "_CHUNK_BYTES", 8 * 6 * 100 * chunk_units)
     bounds = PassBounds(X, membership)
     for unit in range(12):
         columns = X[:, membership == unit]
