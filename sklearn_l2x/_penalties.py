@@ -405,11 +405,17 @@ class GroupL2(Penalty):
             if not system:
                 return free, gradient, None
             hessian = _free_block(base, free, size, ridge)
-            blocks = (scale / norms[ids])[:, None, None] * (
-                np.eye(width) - u[:, :, None] * u[:, None, :]
+            # The groups' blocks lie on the diagonal of the free block: a
+            # writeable strided view of them (einsum's repeated index).
+            diagonal = np.einsum(
+                "iaib->iab", hessian.reshape(ids.size, width, ids.size, width)
             )
-            block_index = np.arange(size).reshape(ids.size, width)
-            hessian[block_index[:, :, None], block_index[:, None, :]] += blocks
+            diagonal -= (scale / norms[ids])[:, None, None] * (
+                u[:, :, None] * u[:, None, :]
+            )
+            diagonal[:, np.arange(width), np.arange(width)] += (scale / norms[ids])[
+                :, None
+            ]
             return free, gradient, hessian
         u = values / norms[owner]
         scale = self._radius[owner]
