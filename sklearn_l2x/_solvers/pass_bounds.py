@@ -40,7 +40,7 @@ _SAFETY = 1e-8
 # Rounding of an extrapolated estimate, relative to the rows it comes from.
 _ROUNDING = 1e-12
 # Columns gathered at most at once for the units' Gram blocks (bytes).
-_CHUNK_BYTES = 2**23
+_CHUNK_BYTES = 2**24
 # Largest |α| an estimate extrapolates with (else the last rows serve).
 _MAX_EXTRAPOLATION = 4.0
 _TINY = np.finfo(float).tiny
@@ -214,12 +214,20 @@ class PassBounds:
         columns formed with it). Inflated by ``_SAFETY`` against rounding.
         """
         if self._norms is None:
-            squares = np.einsum("ij,ij->j", self.X, self.X)
-            bound = np.bincount(self.membership, squares, minlength=self.n_units)
-            sizes = np.bincount(self.membership, minlength=self.n_units)
+            membership = self.membership
+            sizes = np.bincount(membership, minlength=self.n_units)
             spectral = (sizes > 1) & (sizes <= _SPECTRAL_SIZE)
+            bound = np.zeros(self.n_units)
+            if not spectral.all():
+                # Column norms only where they serve (a pass, or a gather).
+                columns = np.flatnonzero(~spectral[membership])
+                X = self.X if columns.size == membership.size else self.X[:, columns]
+                squares = np.einsum("ij,ij->j", X, X)
+                bound += np.bincount(
+                    membership[columns], squares, minlength=self.n_units
+                )
             if spectral.any():
-                bound[spectral] = _gram_eigenvalues(self.X, self.membership, spectral)
+                bound[spectral] = _gram_eigenvalues(self.X, membership, spectral)
             self._norms = np.sqrt(np.maximum(bound, 0.0)) * (1.0 + _SAFETY)
         return self._norms
 
