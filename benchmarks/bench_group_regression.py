@@ -19,10 +19,12 @@ the reference counts on each side, and the target (ratio ≤ 1.0) compares those
 two.
 
 The process's CPU affinity is restored before every timed call (importing
-adelie pins it to one core). Two timings per problem: one fit at
-λ = 0.1·λ_max, and the 50-point path λ_max → 0.1·λ_max (ours:
-``group_l2_regression_path``; skglm: its estimator warm-started along the
-grid; adelie: its own path), judged at every point.
+adelie pins it to one core). adelie runs at its default of one thread and,
+on two cores or more, also at two (``n_threads=2``); ours holds BLAS to one
+thread except for the passes over all of X and the bounds' spectral norms.
+Two timings per problem: one fit at λ = 0.1·λ_max, and the 50-point path
+λ_max → 0.1·λ_max (ours: ``group_l2_regression_path``; skglm: its estimator
+warm-started along the grid; adelie: its own path), judged at every point.
 The contestants are timed in turns: one untimed call each, then ``--repeat``
 rounds (best of, and the spread is printed), so that the machine's drift hits
 all alike; ``--busy`` adds a competing process that keeps one core busy.
@@ -81,7 +83,7 @@ def run_skglm(X, y, groups, lams, tol):
     return solutions
 
 
-def run_adelie(X, y, groups, lams, tol):
+def run_adelie(X, y, groups, lams, tol, n_threads=1):
     import adelie as ad
 
     state = ad.grpnet(
@@ -96,6 +98,7 @@ def run_adelie(X, y, groups, lams, tol):
         intercept=True,
         adev_tol=1.0,
         ddev_tol=0,
+        n_threads=n_threads,
     )
     return [
         (state.betas[k].toarray().ravel(), float(state.intercepts[k]))
@@ -117,26 +120,36 @@ PEERS = {"skglm": run_skglm, "adelie": run_adelie}
 # also runs tighter, and the loosest that reaches our objective counts.
 ADELIE_PATHS = (5, 10, 20)
 ADELIE_TOLS = (1e-8, 1e-10, 1e-12)
+# adelie's own threads: its default (one) and, on a machine with two cores or
+# more, two (its screening passes over X then run in parallel).
+ADELIE_THREADS = (1, 2) if len(_timing.CORES) >= 2 else (1,)
 
 
-def _adelie(k, peer_tol, top):
+def _adelie(k, peer_tol, top, threads):
     def run(X, y, groups, lams, tol):
         if k is None:
-            return run_adelie(X, y, groups, lams, peer_tol)
-        return run_adelie(X, y, groups, np.geomspace(top, lams[0], k), peer_tol)[-1:]
+            return run_adelie(X, y, groups, lams, peer_tol, threads)
+        grid = np.geomspace(top, lams[0], k)
+        return run_adelie(X, y, groups, grid, peer_tol, threads)[-1:]
 
     return run
 
 
 def peer_variants(name, lams, top):
-    """(label, runner) pairs: the peer itself, or adelie's lengths and tols."""
+    """(label, runner) pairs: the peer itself, or adelie's lengths, tols and
+    thread counts."""
     if name != "adelie":
         return [(name, PEERS[name])]
     lengths = (None,) if len(lams) > 1 else ADELIE_PATHS
     return [
-        (f"adelie{'' if k is None else f'/{k}'} tol={t:g}", _adelie(k, t, top))
+        (
+            f"adelie{'' if k is None else f'/{k}'} tol={t:g}"
+            + ("" if threads == 1 else f" threads={threads}"),
+            _adelie(k, t, top, threads),
+        )
         for k in lengths
         for t in ADELIE_TOLS
+        for threads in ADELIE_THREADS
     ]
 
 
@@ -181,6 +194,8 @@ def compare(label, X, y, groups, lams, repeat, peers, top):
     runs = _timing.interleaved_runs(contestants, repeat)
     print(f"  {label}:")
     fastest = _timing.Calibrated(SAME_OBJECTIVE)
+    # The same choice among the peers at their default of one thread.
+    one_thread = _timing.Calibrated(SAME_OBJECTIVE)
     for name, run in runs.items():
         if isinstance(run, ImportError):
             print(f"    {name:<22} not installed")
@@ -195,7 +210,12 @@ def compare(label, X, y, groups, lams, repeat, peers, top):
             f"worst excess objective {excess:+.1e}"
         )
         fastest.add(name, times, excess)
+        if "threads=" not in name:
+            one_thread.add(name, times, excess)
     fastest.report("    ")
+    if len(ADELIE_THREADS) > 1 and "adelie" in peers:
+        print("    peers at one thread only:")
+        one_thread.report("      ")
 
 
 def main():
