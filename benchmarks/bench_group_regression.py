@@ -198,15 +198,15 @@ def compare(label, X, y, groups, lams, repeat, peers, top):
     one_thread = _timing.Calibrated(SAME_OBJECTIVE)
     for name, run in runs.items():
         if isinstance(run, ImportError):
-            print(f"    {name:<22} not installed")
+            print(f"    {name:<30} not installed")
             continue
         if isinstance(run, Exception):  # a peer that cannot run this problem
-            print(f"    {name:<22} failed: {type(run).__name__}: {run}")
+            print(f"    {name:<30} failed: {type(run).__name__}: {run}")
             continue
         times, solutions = run
         excess = _excess(X, y, groups, lams, solutions, values)
         print(
-            f"    {name:<22} {_timing.spread(times)}   "
+            f"    {name:<30} {_timing.spread(times)}   "
             f"worst excess objective {excess:+.1e}"
         )
         fastest.add(name, times, excess)
