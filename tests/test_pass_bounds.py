@@ -178,8 +178,7 @@ def test_groups_in_any_order_have_their_spectral_norms(
     layout, chunk_units, monkeypatch
 ):
     """Spectral norms of units of several sizes, their columns scattered or
-    consecutive, in one chunk or in chunks of one or three units (on the
-    thread pool)."""
+    consecutive, in one chunk or in chunks of one or three units."""
     X, _, rng = _design(n=100, p=60)
     membership = np.arange(60) // 6
     if layout == "shuffled":

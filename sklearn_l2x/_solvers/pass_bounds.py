@@ -22,7 +22,7 @@ all of X.
 import numpy as np
 import scipy.sparse as sp
 
-from .threads import cheaper_than_pass, run_chunks, transposed_product
+from .threads import cheaper_than_pass, transposed_product
 
 # Passes over fewer entries are cheap: bounds are not kept for them.
 _SMALL_X = 2**20
@@ -236,9 +236,10 @@ def _gram_eigenvalues(X, membership, units):
     """The largest eigenvalue of ``X_uᵀX_u`` for the units in the mask
     ``units``: units of one size in chunks, each chunk's Gram blocks one
     batched product (consecutive columns are a view of X, others a gathered
-    copy of at most ``_CHUNK_BYTES``), the chunks shared by the thread pool.
-    Batched, 500 groups of ten columns of 1000×5000 took 13 ms on one thread
-    against 19 ms one product per unit; on the pool, 8 ms."""
+    copy of at most ``_CHUNK_BYTES``). Batched, 500 groups of ten columns of
+    1000×5000 took 12–13 ms against 19 ms one product per unit (the chunks on
+    a two-thread pool were no faster within a path: 12 ms median both ways).
+    """
     rows = np.flatnonzero(units[membership])
     owner = membership[rows]
     order = np.argsort(owner, kind="stable")
@@ -247,26 +248,24 @@ def _gram_eigenvalues(X, membership, units):
     sizes = np.diff(np.r_[starts, rows.size])
     out = np.empty(starts.size)
     columns = X.T  # (p, n), C-ordered for a Fortran-ordered X
-    chunks = []
     for size in np.unique(sizes):
         which = np.flatnonzero(sizes == size)
         members = rows[starts[which][:, None] + np.arange(size)]
         step = max(1, _CHUNK_BYTES // (8 * size * X.shape[0]))
-        chunks += [
-            (which[k : k + step], members[k : k + step])
-            for k in range(0, which.size, step)
-        ]
-
-    def largest(chunk):
-        which, members = chunk
-        flat = members.ravel()
-        if flat[-1] - flat[0] == flat.size - 1 and np.all(np.diff(flat) == 1):
-            stacked = columns[flat[0] : flat[-1] + 1]
-        else:
-            stacked = columns[flat]
-        stacked = stacked.reshape(members.shape + (X.shape[0],))
-        grams = stacked @ stacked.transpose(0, 2, 1)
-        out[which] = np.linalg.eigvalsh(grams)[:, -1]
-
-    run_chunks(largest, chunks)
+        for k in range(0, which.size, step):
+            out[which[k : k + step]] = _largest_eigenvalues(
+                columns, members[k : k + step]
+            )
     return out
+
+
+def _largest_eigenvalues(columns, members):
+    """Per row of ``members`` (units of one size), the largest eigenvalue of
+    its columns' Gram block; ``columns`` is Xᵀ."""
+    flat = members.ravel()
+    if flat[-1] - flat[0] == flat.size - 1 and np.all(np.diff(flat) == 1):
+        stacked = columns[flat[0] : flat[-1] + 1]  # a view
+    else:
+        stacked = columns[flat]
+    stacked = stacked.reshape(members.shape + (columns.shape[1],))
+    return np.linalg.eigvalsh(stacked @ stacked.transpose(0, 2, 1))[:, -1]

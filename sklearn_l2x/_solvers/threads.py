@@ -183,19 +183,6 @@ def _multiply_runs(X, R, runs, out):
         np.matmul(X[:, first:end].T, R, out=out[offset : offset + end - first])
 
 
-def run_chunks(function, chunks):
-    """``function(chunk)`` for every chunk: on the thread pool when there are
-    several chunks and a pool (each chunk one large call that releases the
-    interpreter: many small calls in two threads contend for it), else one
-    after the other. ``function`` writes its results; nothing is returned."""
-    pool = _pool()
-    if pool is None or len(chunks) < 2:
-        for chunk in chunks:
-            function(chunk)
-        return
-    list(pool.map(function, chunks))
-
-
 def _blocked_product(X, R):
     """``Xᵀ R`` by ``_PASS_BLOCKS`` fixed column blocks: each a task of the
     pool, or one after the other (whichever this shape's timings favour)."""
