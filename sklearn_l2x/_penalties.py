@@ -533,14 +533,15 @@ def _add_group_curvature(hessian, owner, u, curvature):
     changes = np.flatnonzero(owner[1:] != owner[:-1]) + 1
     if changes.size < _SLICED_GROUPS and np.all(np.diff(owner) >= 0):
         scaled = curvature * u
-        for start, stop in zip(np.r_[0, changes], np.r_[changes, size], strict=True):
+        starts, stops = np.append(0, changes), np.append(changes, size)
+        for start, stop in zip(starts, stops, strict=True):
             block = hessian[start:stop, start:stop]
             block -= scaled[start:stop, None] * u[start:stop]
         return
     order = np.argsort(owner, kind="stable")
     sorted_owner = owner[order]
-    starts = np.flatnonzero(np.r_[True, sorted_owner[1:] != sorted_owner[:-1]])
-    widths = np.diff(np.r_[starts, size])
+    starts = np.flatnonzero(np.append(True, sorted_owner[1:] != sorted_owner[:-1]))
+    widths = np.diff(np.append(starts, size))
     width = np.repeat(widths, widths)  # of each coordinate's block
     first = np.repeat(starts, widths)  # of each coordinate's block
     i = np.repeat(np.arange(size), width)

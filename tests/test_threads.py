@@ -61,3 +61,20 @@ def test_transposed_product_of_some_columns_is_their_product(order, n_outputs, s
     result = transposed_product(X, R, rows)
     assert result.shape == (rows.size,) + R.shape[1:]
     np.testing.assert_allclose(result, X[:, rows].T @ R, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("step", [0, 1])
+def test_run_starts_marks_where_runs_begin(step):
+    """Against the definition: an entry starts a run unless it is its
+    predecessor plus ``step``."""
+    from sklearn_l2x._solvers.threads import run_starts
+
+    rng = np.random.default_rng(0)
+    for size in (0, 1, 2, 50):
+        values = np.sort(rng.integers(0, 30, size=size))
+        if step:
+            values = np.unique(values)
+        expected = [
+            k for k in range(values.size) if k == 0 or values[k] != values[k - 1] + step
+        ]
+        np.testing.assert_array_equal(run_starts(values, step), expected)

@@ -22,7 +22,7 @@ all of X.
 import numpy as np
 import scipy.sparse as sp
 
-from .threads import cheaper_than_pass, transposed_product
+from .threads import cheaper_than_pass, run_starts, transposed_product
 
 # Passes over fewer entries are cheap: bounds are not kept for them.
 _SMALL_X = 2**20
@@ -244,8 +244,8 @@ def _gram_eigenvalues(X, membership, units):
     owner = membership[rows]
     order = np.argsort(owner, kind="stable")
     rows, owner = rows[order], owner[order]
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    sizes = np.diff(np.r_[starts, rows.size])
+    starts = run_starts(owner)
+    sizes = np.diff(np.append(starts, rows.size))
     out = np.empty(starts.size)
     columns = X.T  # (p, n), C-ordered for a Fortran-ordered X
     for size in np.unique(sizes):

@@ -141,11 +141,21 @@ def _sliceable_runs(X, rows):
     else None."""
     if sp.issparse(X) or not X.flags.f_contiguous or rows.size == 0:
         return None
-    starts = np.flatnonzero(np.r_[True, np.diff(rows) != 1])
+    starts = run_starts(rows, 1)
     if starts.size * _SHORT_RUN > rows.size:
         return None
-    ends = np.r_[starts[1:], rows.size]
+    ends = np.append(starts[1:], rows.size)
     return rows[starts], rows[ends - 1] + 1, starts
+
+
+def run_starts(values, step=0):
+    """Positions where a run of ``values`` starts: where an entry is not its
+    predecessor plus ``step`` (1: runs of consecutive integers; 0: of equal
+    values). (``np.r_`` cost 50 µs a call here, this 7.)"""
+    new = np.empty(values.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(values[1:], values[:-1] + step, out=new[1:])
+    return np.flatnonzero(new)
 
 
 def _columns_product(X, R, rows):
