@@ -55,8 +55,7 @@ class GramCache:
         self.cross = np.zeros(0)  # X_cᵀ h, the intercept's column
         self.squares = np.zeros(0)  # Σ_i h_i x_ij², the Gram's uncentred diagonal
         self.total = float(weights.sum())
-        self.weighted_Y = weights[:, None] * Y
-        self.Y_total = self.weighted_Y.sum(axis=0)  # Σ_i h_i y_i
+        self.Y_total = weights @ Y  # Σ_i h_i y_i
         self.targets = np.zeros((0, Y.shape[1]))  # X̃_cᵀ diag(h) Y
         self.model = None
 
