@@ -19,6 +19,9 @@ SETTLE = 0.3
 # every timed call first restores the affinity the process started with (this
 # module is imported before any peer).
 CORES = os.sched_getaffinity(0)
+# Thread counts a peer with its own threads runs at: its default (one) and,
+# on a machine with two cores or more, two.
+PEER_THREADS = (1, 2) if len(CORES) >= 2 else (1,)
 
 
 def restore_affinity():
@@ -150,3 +153,25 @@ class Calibrated:
             f"{min(ours_times) / min(peer_times):.2f} (medians "
             f"{np.median(ours_times) / np.median(peer_times):.2f}; target ≤ 1.0)"
         )
+
+
+class CalibratedByThreads:
+    """:class:`Calibrated` over every contestant, and over the peers at one
+    thread only (labels without ``threads=``), reported together."""
+
+    def __init__(self, limit):
+        self.all, self.one_thread = Calibrated(limit), Calibrated(limit)
+        self.threaded = False
+
+    def add(self, label, times, excess):
+        self.all.add(label, times, excess)
+        if "threads=" in label:
+            self.threaded = True
+        else:
+            self.one_thread.add(label, times, excess)
+
+    def report(self, indent):
+        self.all.report(indent)
+        if self.threaded:
+            print(f"{indent}peers at one thread only:")
+            self.one_thread.report(indent + "  ")

@@ -14,7 +14,9 @@ several tolerances (ours bounds the relative duality gap; the peers' mean
 other things); the fastest run within ``SAME_OBJECTIVE`` of the reference
 counts on each side, and the target (ratio ≤ 1.0) compares those two.
 adelie only solves paths from λ_max down; it runs with 5, 10 and 20 points
-(its fastest length depends on the problem), on dense X.
+(its fastest length depends on the problem), on dense X, at its default of one
+thread and, on two cores or more, at two (``n_threads=2``); the ratio is
+printed against the fastest peer and against the peers at one thread.
 Peers that are not installed are reported as such.
 The contestants run in turns, ``--repeat`` rounds after one untimed call
 each, so that the machine's drift hits all alike; each prints its best time
@@ -111,7 +113,7 @@ def run_skglm(X, y, groups, lam, tol):
     return w[None, :-1], np.array([w[-1]])
 
 
-def run_adelie(X, y, groups, lam, tol, n_lams=20):
+def run_adelie(X, y, groups, lam, tol, n_lams=20, n_threads=1):
     import adelie as ad
 
     if sp.issparse(X):
@@ -143,6 +145,7 @@ def run_adelie(X, y, groups, lam, tol, n_lams=20):
         intercept=True,
         adev_tol=1.0,
         ddev_tol=0,
+        n_threads=n_threads,
     )
     beta = state.betas[-1].toarray()
     intercept = np.atleast_1d(state.intercepts[-1])
@@ -195,7 +198,12 @@ def peer_variants(name):
     if name != "adelie":
         return [(name, PEERS[name])]
     return [
-        (f"adelie/{k}", lambda *a, k=k: run_adelie(*a, n_lams=k)) for k in ADELIE_PATHS
+        (
+            f"adelie/{k}" + ("" if threads == 1 else f" threads={threads}"),
+            partial(run_adelie, n_lams=k, n_threads=threads),
+        )
+        for k in ADELIE_PATHS
+        for threads in _timing.PEER_THREADS
     ]
 
 
@@ -228,17 +236,17 @@ def compare(X, y, groups, lam, repeat, peers):
     for label, runner in (v for name in peers for v in peer_variants(name)):
         contestants[label] = partial(runner, X, y, groups, lam, 1e-8)
     runs = _timing.interleaved_runs(contestants, repeat)
-    fastest = _timing.Calibrated(SAME_OBJECTIVE)
+    fastest = _timing.CalibratedByThreads(SAME_OBJECTIVE)
     for label, run in runs.items():
         if isinstance(run, ImportError):
-            print(f"  {label:<20} not installed")
+            print(f"  {label:<24} not installed")
             continue
         if isinstance(run, Exception):
-            print(f"  {label:<20} skipped: {type(run).__name__}: {run}")
+            print(f"  {label:<24} skipped: {type(run).__name__}: {run}")
             continue
         times, (coef, intercept) = run
         excess = (objective(X, y, coef, intercept, lam, groups) - best) / abs(best)
-        print(f"  {label:<20} {_timing.spread(times)}   excess objective {excess:+.1e}")
+        print(f"  {label:<24} {_timing.spread(times)}   excess objective {excess:+.1e}")
         fastest.add(label, times, excess)
     fastest.report("  ")
     return runs[f"sklearn_l2x tol={1e-8:g}"][0]

@@ -120,9 +120,6 @@ PEERS = {"skglm": run_skglm, "adelie": run_adelie}
 # also runs tighter, and the loosest that reaches our objective counts.
 ADELIE_PATHS = (5, 10, 20)
 ADELIE_TOLS = (1e-8, 1e-10, 1e-12)
-# adelie's own threads: its default (one) and, on a machine with two cores or
-# more, two (its screening passes over X then run in parallel).
-ADELIE_THREADS = (1, 2) if len(_timing.CORES) >= 2 else (1,)
 
 
 def _adelie(k, peer_tol, top, threads):
@@ -149,7 +146,7 @@ def peer_variants(name, lams, top):
         )
         for k in lengths
         for t in ADELIE_TOLS
-        for threads in ADELIE_THREADS
+        for threads in _timing.PEER_THREADS
     ]
 
 
@@ -193,9 +190,7 @@ def compare(label, X, y, groups, lams, repeat, peers, top):
         contestants[name] = partial(runner, X, y, groups, lams, 1e-8)
     runs = _timing.interleaved_runs(contestants, repeat)
     print(f"  {label}:")
-    fastest = _timing.Calibrated(SAME_OBJECTIVE)
-    # The same choice among the peers at their default of one thread.
-    one_thread = _timing.Calibrated(SAME_OBJECTIVE)
+    fastest = _timing.CalibratedByThreads(SAME_OBJECTIVE)
     for name, run in runs.items():
         if isinstance(run, ImportError):
             print(f"    {name:<30} not installed")
@@ -210,12 +205,7 @@ def compare(label, X, y, groups, lams, repeat, peers, top):
             f"worst excess objective {excess:+.1e}"
         )
         fastest.add(name, times, excess)
-        if "threads=" not in name:
-            one_thread.add(name, times, excess)
     fastest.report("    ")
-    if len(ADELIE_THREADS) > 1 and "adelie" in peers:
-        print("    peers at one thread only:")
-        one_thread.report("      ")
 
 
 def main():
