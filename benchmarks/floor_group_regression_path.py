@@ -1,16 +1,17 @@
 """What a point of the 50-point group-lasso path costs, ours against adelie's.
 
 The problem and the grid are ``bench_group_regression.py``'s (1000×5000,
-groups of ten, λ_max → 0.1·λ_max). Printed per point, best of ``--repeat``
-rounds run in turns (the spread in brackets):
+groups of ten, λ_max → 0.1·λ_max). Printed per point, the best of
+``--repeat`` rounds and their median:
 
 - **path**: our path (tol 1e-4) and adelie's (tol 1e-10, the loosest that
-  reaches our objective there), at one and at two threads, divided by 50;
+  reaches our objective there), at one and at two threads, run in turns,
+  divided by 50;
 - **floor**: a point with nothing left to solve. The path is run to the k-th
-  λ and then 50 more times at that λ (each starts at its solution); the
-  difference of the two runs over 50 is what every point pays for its
-  certificate (the bounded products, the duality gap), its working set, one
-  model check and its tangent, whatever it solves;
+  λ and then 50 more times at that λ (each starts at its solution); the mean
+  of those 50 points' solves, timed inside the run, is what every point pays
+  for its certificate (the bounded products, the duality gap), its working
+  set, one model check and its tangent, whatever it solves;
 - **one pass**: ``XᵀR`` over all of X, on one thread and in two blocks on two
   threads: what a point of adelie's costs at least (its screening checks
   every group's gradient at every λ);
@@ -25,6 +26,7 @@ Run next to adelie (``peers`` venv, see ``bench_group_regression.py``)::
 """
 
 import argparse
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import _timing
@@ -33,6 +35,7 @@ from bench_group_regression import make_problem, run_adelie, run_ours_path
 from threadpoolctl import threadpool_limits
 
 from sklearn_l2x import lam_max
+from sklearn_l2x._problem import PenalisedProblem
 
 POINTS = 50
 FLOOR_AT = (10, 25, 49)
@@ -56,23 +59,43 @@ def path_costs(X, y, groups, lams, repeat):
     return _per_point(_timing.interleaved_runs(funcs, repeat), len(lams))
 
 
+class _SolveTimes:
+    """Durations of every path point's solve (``PenalisedProblem.solve``
+    wrapped while in use)."""
+
+    def __enter__(self):
+        self.original = PenalisedProblem.solve
+        self.times = []
+
+        def timed(problem, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return self.original(problem, *args, **kwargs)
+            finally:
+                self.times.append(time.perf_counter() - start)
+
+        PenalisedProblem.solve = timed
+        return self
+
+    def __exit__(self, *exc):
+        PenalisedProblem.solve = self.original
+
+
 def floor_costs(X, y, groups, lams, repeat):
-    """Per-point ms of 50 points that start at their solution, at λ_k."""
+    """Per-point ms of 50 points that start at their solution, at λ_k: the
+    solves of those points, timed inside the run."""
     out = {}
     for k in FLOOR_AT:
-        head = lams[: k + 1]
-        funcs = {
-            "head": lambda h=head: run_ours_path(X, y, groups, h, 1e-4),
-            "head+flat": lambda h=head: run_ours_path(
-                X, y, groups, np.r_[h, np.full(POINTS, h[-1])], 1e-4
-            ),
-        }
-        runs = _timing.interleaved_runs(funcs, repeat)
-        flat = np.subtract(runs["head+flat"][0], runs["head"][0])
-        out[f"floor at λ_{k}"] = (
-            1e3 * np.min(flat) / POINTS,
-            1e3 * np.median(flat) / POINTS,
-        )
+        grid = np.r_[lams[: k + 1], np.full(POINTS, lams[k])]
+        per_point = []
+        for _ in range(repeat + 1):
+            _timing.restore_affinity()
+            time.sleep(_timing.SETTLE)
+            with _SolveTimes() as solves:
+                run_ours_path(X, y, groups, grid, 1e-4)
+            per_point.append(1e3 * np.mean(solves.times[-POINTS:]))
+        per_point = per_point[1:]  # the first run warms up
+        out[f"floor at λ_{k}"] = (min(per_point), float(np.median(per_point)))
     return out
 
 
