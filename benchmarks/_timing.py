@@ -143,9 +143,14 @@ class Calibrated:
         if excess <= self.limit and (best is None or min(times) < min(best[1])):
             self.fastest[side] = (label, times)
 
+    @property
+    def complete(self):
+        """Whether both sides have a run within the limit."""
+        return None not in self.fastest.values()
+
     def report(self, indent):
         """Print the ratio of the two sides' fastest runs (bests and medians)."""
-        if self.fastest["ours"] is None or self.fastest["peer"] is None:
+        if not self.complete:
             return
         (ours, ours_times), (peer, peer_times) = self.fastest.values()
         print(
@@ -172,6 +177,6 @@ class CalibratedByThreads:
 
     def report(self, indent):
         self.all.report(indent)
-        if self.threaded:
+        if self.threaded and self.one_thread.complete:
             print(f"{indent}peers at one thread only:")
             self.one_thread.report(indent + "  ")
