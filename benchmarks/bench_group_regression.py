@@ -60,6 +60,12 @@ def make_problem(n=1000, p=5000, size=10, seed=0):
     return np.asfortranarray(X), y, groups
 
 
+def path_grid(X, y, groups, points=50):
+    """λ_max and the benchmark's grid of ``points`` from it to 0.1·λ_max."""
+    top = lam_max(X, y, loss="squared", groups=groups)
+    return top, np.geomspace(top, 0.1 * top, points)
+
+
 def skglm_estimator(groups, lam, tol):
     from skglm import GroupLasso
 
@@ -218,7 +224,7 @@ def main():
     _timing.apply_settle_option(args)
     busy = _timing.start_busy(args)
     X, y, groups = make_problem()
-    top = lam_max(X, y, loss="squared", groups=groups)
+    top, grid = path_grid(X, y, groups)
     print(
         f"GroupL2Regression, n={X.shape[0]}, p={X.shape[1]}, {len(groups)} groups of "
         f"10{busy}; ratio = ours / peer "
@@ -228,7 +234,6 @@ def main():
     compare(
         "one fit, λ = 0.1·λ_max", X, y, groups, single, args.repeat, args.peers, top
     )
-    grid = np.geomspace(top, 0.1 * top, 50)
     label = "50-point path λ_max → 0.1·λ_max"
     compare(label, X, y, groups, grid, args.repeat, args.peers, top)
 

@@ -31,10 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import _timing
 import numpy as np
-from bench_group_regression import make_problem, run_adelie, run_ours_path
+from bench_group_regression import make_problem, path_grid, run_adelie, run_ours_path
 from threadpoolctl import threadpool_limits
 
-from sklearn_l2x import lam_max
 from sklearn_l2x._problem import PenalisedProblem
 
 POINTS = 50
@@ -150,8 +149,7 @@ def main():
     _timing.apply_settle_option(args)
     busy = _timing.start_busy(args)
     X, y, groups = make_problem()
-    top = lam_max(X, y, loss="squared", groups=groups)
-    lams = np.geomspace(top, 0.1 * top, POINTS)
+    _, lams = path_grid(X, y, groups, POINTS)
     print(f"Per point of the {POINTS}-point path, 1000×5000, groups of 10{busy}")
     report("whole path / 50", path_costs(X, y, groups, lams, args.repeat))
     report(
