@@ -51,7 +51,7 @@ def _per_point(runs, count):
 def path_costs(X, y, groups, lams, repeat):
     """Per-point ms of our path and adelie's at one and two threads."""
     funcs = {"ours, tol 1e-4": lambda: run_ours_path(X, y, groups, lams, 1e-4)}
-    for threads in (1, 2) if len(_timing.CORES) >= 2 else (1,):
+    for threads in _timing.PEER_THREADS:
         funcs[f"adelie, tol 1e-10, {threads} thread(s)"] = lambda t=threads: run_adelie(
             X, y, groups, lams, 1e-10, t
         )
@@ -122,14 +122,13 @@ def kernel_costs(X, repeat):
         for b in chunk:
             np.matmul(X[:, b[0] : b[-1] + 1].T, R, out=out[b[0] : b[-1] + 1])
 
-    pool = ThreadPoolExecutor(2)
-    funcs = {
-        "one pass, 1 thread": lambda: passes(blocks),
-        "one pass, 2 threads": lambda: _in_two(pool, passes, blocks),
-        "100 small products, 1 thread": lambda: products(units),
-        "100 small products, 2 threads": lambda: _in_two(pool, products, units),
-    }
-    with threadpool_limits(1, user_api="blas"):
+    with ThreadPoolExecutor(2) as pool, threadpool_limits(1, user_api="blas"):
+        funcs = {
+            "one pass, 1 thread": lambda: passes(blocks),
+            "one pass, 2 threads": lambda: _in_two(pool, passes, blocks),
+            "100 small products, 1 thread": lambda: products(units),
+            "100 small products, 2 threads": lambda: _in_two(pool, products, units),
+        }
         runs = _timing.interleaved_runs(funcs, repeat)
     return _per_point(runs, 1)
 
